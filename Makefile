@@ -1,0 +1,46 @@
+# The map of this repository. `make help` lists the targets.
+#
+#   make figures                  every paper table and figure (profile quick)
+#   make figures SECTION=name     one section
+#   make figures PROFILE=paper    the papers' full protocol
+#   make test                     the test suite (release build)
+
+SHELL          := /bin/bash
+PROFILE        ?= quick
+SECTION        ?=
+DATA_MIRROR    ?=
+SWIFT          ?= swift
+SWIFT_FLAGS    := -c release
+# Tests run on the release build (fast numerics); -enable-testing lets them use @testable.
+TEST_FLAGS     := -c release -Xswiftc -enable-testing
+SYSTEM_PACKAGES := libopenblas-dev libpng-dev zlib1g-dev gnuplot-nox pkg-config
+BIN             = $(shell $(SWIFT) build $(SWIFT_FLAGS) --show-bin-path)
+
+export DATA_MIRROR
+
+.PHONY: help setup build test bench data figures clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## install missing system packages (as root) or print the command to run
+	@tools/ensure-system-packages.sh $(SYSTEM_PACKAGES)
+
+build: setup ## build every executable in release mode
+	$(SWIFT) build $(SWIFT_FLAGS)
+
+test: setup ## build in release mode and run the whole test suite
+	$(SWIFT) build $(TEST_FLAGS)
+	$(SWIFT) test $(TEST_FLAGS) --skip-build
+
+bench: build ## speed and memory figures; writes results/bench/
+	$(BIN)/vae-bench --output results/bench
+
+data: build ## fetch and verify every data set into data/ (DATA_MIRROR=dir to copy from a mirror)
+	$(BIN)/fetch-data --all $(if $(DATA_MIRROR),--mirror $(DATA_MIRROR),)
+
+figures: build ## regenerate the paper sections' reports and figures (PROFILE=, SECTION=)
+	@tools/run-sections.sh "$(BIN)" "$(PROFILE)" "$(SECTION)"
+
+clean: ## remove build folders (never results/ or data/)
+	rm -rf .build .build-*

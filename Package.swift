@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+// Reference reproduction of three VAE papers (see papers/). The targets are layered so the
+// tree shows the architecture: system libraries → numeric core → layers → models → metrics →
+// experiments → one executable per paper section.
+import PackageDescription
+
+/// Kernels are written with explicit bounds; release builds drop the checks that would
+/// otherwise stop the loops from vectorising (measured in docs/DESIGN.md).
+let kernelSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "VAEReproductions",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fetch-data", targets: ["FetchData"]),
+        .executable(name: "vae-bench", targets: ["VAEBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System libraries, found with pkg-config (Debian: libopenblas-dev, libpng-dev, zlib1g-dev).
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        // Seeded random streams shared by data splits and training.
+        .target(name: "Randomness", swiftSettings: kernelSettings),
+
+        // Numeric core: tensors, the BLAS bridge, differentiable primitives.
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "Randomness"],
+                swiftSettings: kernelSettings),
+
+        // Layers, losses, distributions and optimizers built on the core.
+        .target(name: "NeuralLayers", dependencies: ["TensorCore", "Randomness"],
+                swiftSettings: kernelSettings),
+
+        // Model families: the semi-supervised VAE of Figure 1 (SS / ES / EU) and its architectures.
+        .target(name: "VAEModels", dependencies: ["NeuralLayers", "TensorCore", "Randomness"],
+                swiftSettings: kernelSettings),
+
+        // Data sets: acquisition with checksums, parsers of the official formats, splits.
+        .target(name: "Datasets",
+                dependencies: ["CZlib", "Randomness", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: kernelSettings),
+
+        .executableTarget(name: "FetchData",
+                          dependencies: ["Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "VAEBench",
+                          dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Datasets",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: kernelSettings),
+
+        // Depends on vae-bench so the start-up test of the OpenBLAS guard can run the executable.
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "Randomness", "VAEBench"]),
+        .testTarget(name: "NeuralLayersTests", dependencies: ["NeuralLayers", "TensorCore", "Randomness"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "VAEModelsTests", dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Randomness"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Randomness", "CZlib",
+                                                     .product(name: "Crypto", package: "swift-crypto")]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,132 @@
+import Dispatch
+
+/// im2col and col2im for NHWC images: the reshuffles that turn a convolution into one matrix
+/// product (docs/design-convolution.md).
+///
+/// The column matrix has one row per output position of every sample, `[samples·oH·oW,
+/// kh·kw·cin]`, each row holding the input patch under the kernel in `[ky, kx, cin]` order:
+/// exactly the order of a filter `[kh, kw, cin, cout]` read as a `[kh·kw·cin, cout]` matrix,
+/// and, because channels are last, runs of `cin` (or `kw·cin`) values are copied in one go.
+enum ColumnLowering {
+    /// How many threads the lowering uses. Work is split by whole output rows (im2col) or
+    /// whole samples (col2im), so no two threads ever add into the same value and the result is
+    /// bit-identical whatever the count.
+    static var workerCount = 2
+
+    /// columns[(n·oH + oy)·oW + ox, (ky·kw + kx)·cin + c] = image[n, iy, ix, c], or 0 where
+    /// (iy, ix) falls into the padding.
+    ///
+    /// image: `[samples, H, W, cin]`; columns: `[samples·oH·oW, kh·kw·cin]`.
+    static func im2col(_ image: UnsafePointer<Float>, samples: Int, _ g: ConvolutionGeometry,
+                       into columns: UnsafeMutablePointer<Float>) {
+        let rowCount = samples * g.outputHeight
+        forEachPart(of: rowCount) { rows in
+            for imageRow in rows {
+                let n = imageRow / g.outputHeight, oy = imageRow % g.outputHeight
+                lowerRow(image + n * g.inputImageSize, oy: oy, g,
+                         into: columns + imageRow * g.outputWidth * g.patchSize)
+            }
+        }
+    }
+
+    /// The adjoint of `im2col`: every column entry is added back onto the input pixel it was
+    /// copied from; entries that came from padding are dropped.
+    ///
+    /// columns: `[samples·oH·oW, kh·kw·cin]`; image: `[samples, H, W, cin]`, accumulated into.
+    static func col2im(_ columns: UnsafePointer<Float>, samples: Int, _ g: ConvolutionGeometry,
+                       addingInto image: UnsafeMutablePointer<Float>) {
+        // Patches of one sample overlap, so a sample is never split between threads.
+        forEachPart(of: samples) { sampleRange in
+            for n in sampleRange {
+                let sampleColumns = columns + n * g.outputPositions * g.patchSize
+                for oy in 0..<g.outputHeight {
+                    raiseRow(sampleColumns + oy * g.outputWidth * g.patchSize, oy: oy, g,
+                             addingInto: image + n * g.inputImageSize)
+                }
+            }
+        }
+    }
+
+    /// The column rows of output row `oy` of one sample: `[oW, kh·kw·cin]`.
+    @inline(__always)
+    private static func lowerRow(_ image: UnsafePointer<Float>, oy: Int, _ g: ConvolutionGeometry,
+                                 into row: UnsafeMutablePointer<Float>) {
+        let cin = g.inputChannels, rowStride = g.inputWidth * cin
+        let tapSpan = g.kernelWidth * cin
+        var destination = row
+        for ox in 0..<g.outputWidth {
+            let x0 = ox * g.strideWidth - g.padLeft
+            for ky in 0..<g.kernelHeight {
+                let iy = oy * g.strideHeight - g.padTop + ky * g.dilationHeight
+                guard iy >= 0 && iy < g.inputHeight else {
+                    destination.update(repeating: 0, count: tapSpan)
+                    destination += tapSpan
+                    continue
+                }
+                let imageRow = image + iy * rowStride
+                if g.dilationWidth == 1 && x0 >= 0 && x0 + g.kernelWidth <= g.inputWidth {
+                    // The whole kernel row lies inside the image: kw·cin contiguous values.
+                    destination.update(from: imageRow + x0 * cin, count: tapSpan)
+                    destination += tapSpan
+                    continue
+                }
+                for kx in 0..<g.kernelWidth {
+                    let ix = x0 + kx * g.dilationWidth
+                    if ix >= 0 && ix < g.inputWidth {
+                        destination.update(from: imageRow + ix * cin, count: cin)
+                    } else {
+                        destination.update(repeating: 0, count: cin)
+                    }
+                    destination += cin
+                }
+            }
+        }
+    }
+
+    /// Adds the column rows of output row `oy` of one sample back onto that sample's image.
+    @inline(__always)
+    private static func raiseRow(_ row: UnsafePointer<Float>, oy: Int, _ g: ConvolutionGeometry,
+                                 addingInto image: UnsafeMutablePointer<Float>) {
+        let cin = g.inputChannels, rowStride = g.inputWidth * cin
+        let tapSpan = g.kernelWidth * cin
+        var source = row
+        for ox in 0..<g.outputWidth {
+            let x0 = ox * g.strideWidth - g.padLeft
+            for ky in 0..<g.kernelHeight {
+                let iy = oy * g.strideHeight - g.padTop + ky * g.dilationHeight
+                guard iy >= 0 && iy < g.inputHeight else {
+                    source += tapSpan
+                    continue
+                }
+                let imageRow = image + iy * rowStride
+                if g.dilationWidth == 1 && x0 >= 0 && x0 + g.kernelWidth <= g.inputWidth {
+                    let target = imageRow + x0 * cin
+                    for i in 0..<tapSpan { target[i] += source[i] }
+                    source += tapSpan
+                    continue
+                }
+                for kx in 0..<g.kernelWidth {
+                    let ix = x0 + kx * g.dilationWidth
+                    if ix >= 0 && ix < g.inputWidth {
+                        let target = imageRow + ix * cin
+                        for c in 0..<cin { target[c] += source[c] }
+                    }
+                    source += cin
+                }
+            }
+        }
+    }
+
+    /// Runs `body` on `workerCount` contiguous, disjoint parts of `0..<count` (inline when
+    /// there is one part).
+    private static func forEachPart(of count: Int, _ body: (Range<Int>) -> Void) {
+        let parts = min(workerCount, count)
+        if parts <= 1 {
+            body(0..<count)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            body((part * count / parts)..<((part + 1) * count / parts))
+        }
+    }
+}

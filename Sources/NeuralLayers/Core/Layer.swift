@@ -1,0 +1,50 @@
+import _Differentiation
+import TensorCore
+
+/// A differentiable function with trainable parameters, called like the math it implements:
+/// `decoder(concatenateLastAxis(z, pi))`.
+public protocol Layer: ParameterCollection {
+    associatedtype Input: Differentiable
+    associatedtype Output: Differentiable
+
+    @differentiable(reverse)
+    func callAsFunction(_ input: Input) -> Output
+}
+
+/// A layer whose result depends on the learning phase or on random draws (batch
+/// normalisation, dropout). The phase and the random stream are passed explicitly, never
+/// held in global state, so a run is reproducible from its seed.
+public protocol ContextualLayer: ParameterCollection {
+    @differentiable(reverse)
+    func callAsFunction(_ input: Tensor, in context: ForwardContext) -> Tensor
+}
+
+/// Training or inference.
+public enum LearningPhase: Sendable {
+    case training
+    case inference
+}
+
+/// What a forward pass needs besides its input: the phase, and the random stream for
+/// dropout and the reparameterisation trick.
+public final class ForwardContext {
+    public var phase: LearningPhase
+    public var generator: SeededGeneratorBox
+
+    public init(phase: LearningPhase, generator: SeededGeneratorBox) {
+        self.phase = phase
+        self.generator = generator
+    }
+
+    public var isTraining: Bool { phase == .training }
+}
+
+import Randomness
+
+/// A random stream shared by reference, so that layers deep inside a differentiable
+/// function draw from the one stream of the run.
+public final class SeededGeneratorBox {
+    public var generator: SeededGenerator
+    public init(_ generator: SeededGenerator) { self.generator = generator }
+    public convenience init(seed: UInt64) { self.init(SeededGenerator(seed: seed)) }
+}

@@ -1,0 +1,135 @@
+import _Differentiation
+import TensorCore
+
+/// log(2π), the normalising constant of a Gaussian density.
+let logTwoPi: Float = 1.8378770664093453
+
+/// Gaussian log-likelihood with a fixed variance σ², per example:
+/// `log N(x | μ, σ²I) = Σ_d −(x_d − μ_d)²/(2σ²) − ½ log(2πσ²)`.
+///
+/// The decoder of the real-valued models (V-ABC's `p(x|z) = N(g(z), σ²I)`, vabc IV-B, with
+/// σ² = 2.5 on MNIST; its negation without the constant is `scaledSquaredError`).
+///
+/// Shapes: targets and mean `[batch, ...]` → `[batch]`. Differentiable in the mean.
+@differentiable(reverse, wrt: mean)
+public func gaussianLogLikelihood(of targets: Tensor, mean: Tensor, variance: Float) -> Tensor {
+    precondition(targets.shape == mean.shape,
+                 "gaussianLogLikelihood: targets \(targets.shape) and mean \(mean.shape) differ")
+    precondition(variance > 0, "gaussianLogLikelihood: the variance must be positive, got \(variance)")
+    let (batch, size) = exampleLayout(mean, "gaussianLogLikelihood")
+    let halfPrecision = 1 / (2 * variance)
+    let constant = Float(size) * 0.5 * (logTwoPi + logarithm(variance))
+    return Tensor(shape: [batch], unsafeUninitialized: { out in
+        targets.scalars.withUnsafeBufferPointer { x in
+            mean.scalars.withUnsafeBufferPointer { mu in
+                for n in 0..<batch {
+                    var squares: Float = 0
+                    for k in (n * size)..<((n + 1) * size) {
+                        let d = x[k] - mu[k]
+                        squares += d * d
+                    }
+                    out[n] = -halfPrecision * squares - constant
+                }
+            }
+        }
+    })
+}
+
+@derivative(of: gaussianLogLikelihood(of:mean:variance:), wrt: mean)
+@usableFromInline
+func vjpGaussianLogLikelihood(of targets: Tensor, mean: Tensor, variance: Float)
+    -> (value: Tensor, pullback: (Tensor) -> Tensor) {
+    let (batch, size) = exampleLayout(mean, "gaussianLogLikelihood")
+    return (gaussianLogLikelihood(of: targets, mean: mean, variance: variance), { upstream in
+        let g = perExampleGradient(upstream, batch: batch)
+        let precision = 1 / variance
+        // ∂/∂μ = (x − μ)/σ²
+        return Tensor(shape: mean.shape, unsafeUninitialized: { out in
+            targets.scalars.withUnsafeBufferPointer { x in
+                mean.scalars.withUnsafeBufferPointer { mu in
+                    g.scalars.withUnsafeBufferPointer { gr in
+                        for n in 0..<batch {
+                            let scale = gr[n] * precision
+                            for k in (n * size)..<((n + 1) * size) { out[k] = scale * (x[k] - mu[k]) }
+                        }
+                    }
+                }
+            }
+        })
+    })
+}
+
+/// Gaussian log-likelihood with a learned, per-value variance `v = softplus(raw)`, per example:
+/// `Σ_d −(x_d − μ_d)²/(2v_d) − ½ log(2π v_d)`.
+///
+/// The output of the sequence decoder of semisupervised-vae Table 15 ("softplus activation;
+/// gaussian variance"), which predicts a mean and a raw variance for every feature and step.
+/// The softplus is fused in so that `log v` stays exact where softplus underflows towards 0
+/// (`log softplus(r) → r` for very negative r).
+///
+/// Shapes: targets, mean and rawVariance `[batch, ...]` → `[batch]`. Differentiable in the
+/// mean and the raw variance.
+@differentiable(reverse, wrt: (mean, rawVariance))
+public func gaussianLogLikelihood(of targets: Tensor, mean: Tensor, rawVariance: Tensor) -> Tensor {
+    gaussianLearnedVarianceForward(targets, mean, rawVariance)
+}
+
+@derivative(of: gaussianLogLikelihood(of:mean:rawVariance:), wrt: (mean, rawVariance))
+@usableFromInline
+func vjpGaussianLogLikelihoodLearnedVariance(of targets: Tensor, mean: Tensor, rawVariance: Tensor)
+    -> (value: Tensor, pullback: (Tensor) -> (Tensor, Tensor)) {
+    let (batch, size) = exampleLayout(mean, "gaussianLogLikelihood")
+    return (gaussianLearnedVarianceForward(targets, mean, rawVariance), { upstream in
+        let g = perExampleGradient(upstream, batch: batch)
+        var dMean = Tensor.zeros(mean.shape)
+        var dRaw = Tensor.zeros(rawVariance.shape)
+        // ∂/∂μ = (x − μ)/v;  ∂/∂v = (x − μ)²/(2v²) − 1/(2v);  ∂v/∂raw = σ(raw)
+        dMean.scalars.withUnsafeMutableBufferPointer { dm in
+            dRaw.scalars.withUnsafeMutableBufferPointer { dr in
+                targets.scalars.withUnsafeBufferPointer { x in
+                    mean.scalars.withUnsafeBufferPointer { mu in
+                        rawVariance.scalars.withUnsafeBufferPointer { raw in
+                            g.scalars.withUnsafeBufferPointer { gr in
+                                for n in 0..<batch {
+                                    for k in (n * size)..<((n + 1) * size) {
+                                        let precision = 1 / softplus(raw[k])
+                                        let d = (x[k] - mu[k]) * precision
+                                        dm[k] = gr[n] * d
+                                        dr[k] = gr[n] * 0.5 * (d * d - precision) * sigmoid(raw[k])
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (dMean, dRaw)
+    })
+}
+
+func gaussianLearnedVarianceForward(_ targets: Tensor, _ mean: Tensor, _ rawVariance: Tensor) -> Tensor {
+    precondition(targets.shape == mean.shape && mean.shape == rawVariance.shape,
+                 "gaussianLogLikelihood: targets \(targets.shape), mean \(mean.shape) and rawVariance \(rawVariance.shape) differ")
+    let (batch, size) = exampleLayout(mean, "gaussianLogLikelihood")
+    return Tensor(shape: [batch], unsafeUninitialized: { out in
+        targets.scalars.withUnsafeBufferPointer { x in
+            mean.scalars.withUnsafeBufferPointer { mu in
+                rawVariance.scalars.withUnsafeBufferPointer { raw in
+                    for n in 0..<batch {
+                        var total: Float = 0
+                        for k in (n * size)..<((n + 1) * size) {
+                            let variance = softplus(raw[k])
+                            // log(log1p(eʳ)) = r + log1p(−eʳ/2 + …) ≈ r below −20, where
+                            // softplus itself heads for the denormals.
+                            let logVariance = raw[k] < -20 ? raw[k] : logarithm(variance)
+                            let d = x[k] - mu[k]
+                            total += -d * d / (2 * variance) - 0.5 * (logTwoPi + logVariance)
+                        }
+                        out[n] = total
+                    }
+                }
+            }
+        }
+    })
+}

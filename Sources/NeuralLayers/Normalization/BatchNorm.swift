@@ -1,0 +1,90 @@
+import _Differentiation
+import TensorCore
+
+/// The running mean and variance of a `BatchNorm` layer, updated by every training-mode call.
+///
+/// A reference type so that the update can happen inside a non-mutating differentiable call.
+/// Copies of a model therefore share their statistics: a training step on one copy moves
+/// them for all. Use `BatchNorm.withIndependentStatistics()` where a copy must not.
+public final class RunningStatistics {
+    public var mean: Tensor
+    public var variance: Tensor
+
+    public init(mean: Tensor, variance: Tensor) {
+        precondition(mean.rank == 1 && mean.shape == variance.shape,
+                     "RunningStatistics: mean \(mean.shape) and variance \(variance.shape) must be the same [c]")
+        self.mean = mean
+        self.variance = variance
+    }
+
+    /// Zero mean and unit variance (Keras's initial moving statistics).
+    public convenience init(channels: Int) {
+        self.init(mean: .zeros([channels]), variance: .ones([channels]))
+    }
+
+    /// `running ← momentum · running + (1 − momentum) · batch` for both statistics.
+    public func update(batchMean: Tensor, batchVariance: Tensor, momentum: Float) {
+        mean = mean.zipMap(batchMean) { momentum * $0 + (1 - momentum) * $1 }
+        variance = variance.zipMap(batchVariance) { momentum * $0 + (1 - momentum) * $1 }
+    }
+}
+
+/// Batch normalisation over every axis but the last ("BN" in semisupervised-vae Tables 14 and
+/// 16), with Keras's defaults: ε = 1e-3, running statistics momentum 0.99.
+///
+/// Training normalises with the batch's mean and biased variance and moves the running
+/// statistics toward them; inference normalises with the running statistics.
+/// Shapes: input `[..., c]` (`[n, c]` or NHWC `[n, h, w, c]`), scale and offset `[c]`.
+public struct BatchNorm: ContextualLayer {
+    /// γ, initially 1.
+    public var scale: Tensor
+    /// β, initially 0.
+    public var offset: Tensor
+    @noDerivative public let running: RunningStatistics
+    @noDerivative public let epsilon: Float
+    @noDerivative public let momentum: Float
+
+    public init(scale: Tensor, offset: Tensor, running: RunningStatistics, epsilon: Float = 1e-3,
+                momentum: Float = 0.99) {
+        precondition(scale.rank == 1 && offset.shape == scale.shape && running.mean.shape == scale.shape,
+                     "BatchNorm: scale \(scale.shape), offset \(offset.shape), running \(running.mean.shape) must be the same [c]")
+        precondition(epsilon > 0 && momentum >= 0 && momentum <= 1,
+                     "BatchNorm: epsilon \(epsilon) must be positive and momentum \(momentum) in [0, 1]")
+        self.scale = scale
+        self.offset = offset
+        self.running = running
+        self.epsilon = epsilon
+        self.momentum = momentum
+    }
+
+    public init(channels: Int, epsilon: Float = 1e-3, momentum: Float = 0.99) {
+        self.init(scale: .ones([channels]), offset: .zeros([channels]),
+                  running: RunningStatistics(channels: channels), epsilon: epsilon, momentum: momentum)
+    }
+
+    public var channels: Int { scale.count }
+
+    @differentiable(reverse)
+    public func callAsFunction(_ input: Tensor, in context: ForwardContext) -> Tensor {
+        guard context.isTraining else {
+            return batchNormalized(input, scale: scale, offset: offset, mean: running.mean,
+                                   variance: running.variance, epsilon: epsilon)
+        }
+        // The moments are computed a second time inside the primitive; one pass over the
+        // input keeps the primitive free of side effects.
+        let (batchMean, batchVariance) = batchMoments(of: withoutDerivative(at: input))
+        running.update(batchMean: batchMean, batchVariance: batchVariance, momentum: momentum)
+        return batchNormalized(input, scale: scale, offset: offset, epsilon: epsilon)
+    }
+
+    /// The same layer with its own copy of the running statistics.
+    public func withIndependentStatistics() -> BatchNorm {
+        BatchNorm(scale: scale, offset: offset,
+                  running: RunningStatistics(mean: running.mean, variance: running.variance),
+                  epsilon: epsilon, momentum: momentum)
+    }
+
+    public static var parameterPaths: [ParameterPath<BatchNorm>] {
+        [ParameterPath("scale", \.scale, \.scale), ParameterPath("offset", \.offset, \.offset)]
+    }
+}

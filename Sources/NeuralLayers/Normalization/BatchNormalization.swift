@@ -1,0 +1,178 @@
+import _Differentiation
+import TensorCore
+
+// Batch normalisation (Ioffe & Szegedy 2015) over every axis but the last: `[n, c]` normalises
+// each feature over the batch, NHWC `[n, h, w, c]` each channel over the batch and all pixels.
+// m is the number of values per channel (n, or n·h·w).
+
+/// Per-channel mean and biased variance (divided by m) over every axis but the last.
+///
+/// input `[..., c]` → mean `[c]`, variance `[c]`. Sums run in Double: a channel of Table 14's
+/// first layer has 78,400 values at batch 100.
+public func batchMoments(of input: Tensor) -> (mean: Tensor, variance: Tensor) {
+    let c = input.columns, m = input.count / max(c, 1)
+    precondition(m > 0, "batchMoments: no values in \(input.shape)")
+    var sums = [Double](repeating: 0, count: c), squares = [Double](repeating: 0, count: c)
+    input.scalars.withUnsafeBufferPointer { x in
+        sums.withUnsafeMutableBufferPointer { s in
+            for row in 0..<m { for j in 0..<c { s[j] += Double(x[row * c + j]) } }
+        }
+        let means = sums.map { $0 / Double(m) }
+        squares.withUnsafeMutableBufferPointer { q in
+            means.withUnsafeBufferPointer { mu in
+                for row in 0..<m {
+                    for j in 0..<c {
+                        let centred = Double(x[row * c + j]) - mu[j]
+                        q[j] += centred * centred
+                    }
+                }
+            }
+        }
+    }
+    return (Tensor(shape: [c], scalars: sums.map { Float($0 / Double(m)) }),
+            Tensor(shape: [c], scalars: squares.map { Float($0 / Double(m)) }))
+}
+
+/// Training-mode batch normalisation with the batch's own statistics:
+/// `y = scale · (x − mean) / √(variance + ε) + offset`, mean and biased variance over every
+/// axis but the last.
+///
+/// input `[..., c]`, scale `[c]`, offset `[c]` → `[..., c]`.
+@differentiable(reverse, wrt: (input, scale, offset))
+public func batchNormalized(_ input: Tensor, scale: Tensor, offset: Tensor, epsilon: Float) -> Tensor {
+    let (mean, variance) = batchMoments(of: input)
+    return normalizedAffine(input, scale: scale, offset: offset, mean: mean,
+                            inverseDeviation: inverseDeviation(variance, epsilon: epsilon))
+}
+
+@derivative(of: batchNormalized(_:scale:offset:epsilon:), wrt: (input, scale, offset))
+@usableFromInline
+func vjpBatchNormalized(_ input: Tensor, scale: Tensor, offset: Tensor, epsilon: Float)
+    -> (value: Tensor, pullback: (Tensor) -> (Tensor, Tensor, Tensor)) {
+    let (mean, variance) = batchMoments(of: input)
+    let invStd = inverseDeviation(variance, epsilon: epsilon)
+    let value = normalizedAffine(input, scale: scale, offset: offset, mean: mean, inverseDeviation: invStd)
+    return (value, { outputGradient in
+        // x̂ = (x − μ)·σ⁻¹;  dOffset = Σ dy;  dScale = Σ dy·x̂;
+        // dx = γ·σ⁻¹ · (dy − dOffset/m − x̂·dScale/m)   (the batch statistics' own terms folded in)
+        let c = input.columns, m = input.count / c
+        var offsetSums = [Double](repeating: 0, count: c), scaleSums = [Double](repeating: 0, count: c)
+        input.scalars.withUnsafeBufferPointer { x in
+            outputGradient.scalars.withUnsafeBufferPointer { dy in
+                mean.scalars.withUnsafeBufferPointer { mu in
+                    invStd.scalars.withUnsafeBufferPointer { s in
+                        for row in 0..<m {
+                            for j in 0..<c {
+                                let g = Double(dy[row * c + j])
+                                offsetSums[j] += g
+                                scaleSums[j] += g * Double((x[row * c + j] - mu[j]) * s[j])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let offsetGradient = Tensor(shape: [c], scalars: offsetSums.map(Float.init))
+        let scaleGradient = Tensor(shape: [c], scalars: scaleSums.map(Float.init))
+        let inputGradient = Tensor(shape: input.shape, unsafeUninitialized: { dx in
+            input.scalars.withUnsafeBufferPointer { x in
+                outputGradient.scalars.withUnsafeBufferPointer { dy in
+                    mean.scalars.withUnsafeBufferPointer { mu in
+                        invStd.scalars.withUnsafeBufferPointer { s in
+                            scale.scalars.withUnsafeBufferPointer { gamma in
+                                let meanOffset = offsetSums.map { Float($0 / Double(m)) }
+                                let meanScale = scaleSums.map { Float($0 / Double(m)) }
+                                for row in 0..<m {
+                                    for j in 0..<c {
+                                        let i = row * c + j
+                                        let normalized = (x[i] - mu[j]) * s[j]
+                                        dx[i] = gamma[j] * s[j] * (dy[i] - meanOffset[j] - normalized * meanScale[j])
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        })
+        return (inputGradient, scaleGradient, offsetGradient)
+    })
+}
+
+/// Inference-mode batch normalisation with given (running) statistics: an affine map per
+/// channel, `y = scale · (x − mean) / √(variance + ε) + offset`.
+///
+/// input `[..., c]`; scale, offset, mean, variance `[c]` → `[..., c]`.
+@differentiable(reverse, wrt: (input, scale, offset))
+public func batchNormalized(_ input: Tensor, scale: Tensor, offset: Tensor, mean: Tensor, variance: Tensor,
+                            epsilon: Float) -> Tensor {
+    normalizedAffine(input, scale: scale, offset: offset, mean: mean,
+                     inverseDeviation: inverseDeviation(variance, epsilon: epsilon))
+}
+
+@derivative(of: batchNormalized(_:scale:offset:mean:variance:epsilon:), wrt: (input, scale, offset))
+@usableFromInline
+func vjpBatchNormalizedInference(_ input: Tensor, scale: Tensor, offset: Tensor, mean: Tensor, variance: Tensor,
+                                 epsilon: Float)
+    -> (value: Tensor, pullback: (Tensor) -> (Tensor, Tensor, Tensor)) {
+    let invStd = inverseDeviation(variance, epsilon: epsilon)
+    let value = normalizedAffine(input, scale: scale, offset: offset, mean: mean, inverseDeviation: invStd)
+    return (value, { outputGradient in
+        // The statistics are constants here: dx = γ·σ⁻¹·dy, dScale = Σ dy·x̂, dOffset = Σ dy.
+        let c = input.columns, m = input.count / c
+        var offsetGradient = Tensor(shape: [c], repeating: 0), scaleGradient = Tensor(shape: [c], repeating: 0)
+        let inputGradient = Tensor(shape: input.shape, unsafeUninitialized: { dx in
+            input.scalars.withUnsafeBufferPointer { x in
+                outputGradient.scalars.withUnsafeBufferPointer { dy in
+                    mean.scalars.withUnsafeBufferPointer { mu in
+                        invStd.scalars.withUnsafeBufferPointer { s in
+                            scale.scalars.withUnsafeBufferPointer { gamma in
+                                offsetGradient.scalars.withUnsafeMutableBufferPointer { dOffset in
+                                    scaleGradient.scalars.withUnsafeMutableBufferPointer { dScale in
+                                        for row in 0..<m {
+                                            for j in 0..<c {
+                                                let i = row * c + j
+                                                dx[i] = gamma[j] * s[j] * dy[i]
+                                                dOffset[j] += dy[i]
+                                                dScale[j] += dy[i] * (x[i] - mu[j]) * s[j]
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        })
+        return (inputGradient, scaleGradient, offsetGradient)
+    })
+}
+
+/// 1/√(variance + ε) per channel.
+private func inverseDeviation(_ variance: Tensor, epsilon: Float) -> Tensor {
+    variance.map { 1 / ($0 + epsilon).squareRoot() }
+}
+
+/// y = x·a + b per channel with a = γ·σ⁻¹ and b = β − μ·a. input `[..., c]`, the rest `[c]`.
+private func normalizedAffine(_ input: Tensor, scale: Tensor, offset: Tensor, mean: Tensor,
+                              inverseDeviation: Tensor) -> Tensor {
+    let c = input.columns
+    precondition(scale.shape == [c] && offset.shape == [c] && mean.shape == [c] && inverseDeviation.shape == [c],
+                 "batchNormalized: parameters \(scale.shape), \(offset.shape), \(mean.shape) do not fit input \(input.shape)")
+    let multiplier = scale.zipMap(inverseDeviation, *)
+    let shift = offset.zipMap(mean.zipMap(multiplier, *), -)
+    return Tensor(shape: input.shape, unsafeUninitialized: { out in
+        input.scalars.withUnsafeBufferPointer { x in
+            multiplier.scalars.withUnsafeBufferPointer { a in
+                shift.scalars.withUnsafeBufferPointer { b in
+                    var base = 0
+                    while base < out.count {
+                        for j in 0..<c { out[base + j] = x[base + j] * a[j] + b[j] }
+                        base += c
+                    }
+                }
+            }
+        }
+    })
+}

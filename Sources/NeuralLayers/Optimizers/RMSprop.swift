@@ -1,0 +1,59 @@
+import _Differentiation
+import TensorCore
+
+/// RMSprop (Tieleman & Hinton 2012) in PyTorch's form (docs/CONVENTIONS.md):
+/// `s ← ρs + (1−ρ)g²`; without momentum `θ ← θ − lr·g/(√s + ε)`; with momentum μ
+/// `b ← μb + g/(√s + ε)`, `θ ← θ − lr·b`.
+///
+/// Defaults are Keras's, which the semi-supervised VAE used: lr 1e-3, ρ 0.9, no momentum,
+/// ε 1e-7. Construct one per model; its state follows `Model.parameterPaths`.
+public struct RMSprop<Model: ParameterCollection>: Optimizer {
+    public var learningRate: Float
+    public let rho: Float
+    public let momentum: Float
+    public let epsilon: Float
+    public private(set) var step = 0
+    /// Running averages of g², one tensor per parameter path.
+    public private(set) var squareAverages: [Tensor]
+    /// Momentum buffers (empty without momentum).
+    public private(set) var momentumBuffers: [Tensor]
+
+    public init(for model: Model, learningRate: Float = 1e-3, rho: Float = 0.9, momentum: Float = 0,
+                epsilon: Float = 1e-7) {
+        precondition(momentum >= 0, "RMSprop: momentum must be non-negative, got \(momentum)")
+        self.learningRate = learningRate
+        self.rho = rho
+        self.momentum = momentum
+        self.epsilon = epsilon
+        squareAverages = Model.zeroState(like: model)
+        momentumBuffers = momentum > 0 ? squareAverages : []
+    }
+
+    public mutating func update(_ model: inout Model, along gradient: Model.TangentVector) {
+        step += 1
+        let (r, lr, eps, mu) = (rho, learningRate, epsilon, momentum)
+        for (index, path) in Model.parameterPaths.enumerated() {
+            let g = parameterGradient(path, of: model, in: gradient)
+            model[keyPath: path.value].scalars.withUnsafeMutableBufferPointer { theta in
+                squareAverages[index].scalars.withUnsafeMutableBufferPointer { s in
+                    g.scalars.withUnsafeBufferPointer { gr in
+                        if mu > 0 {
+                            momentumBuffers[index].scalars.withUnsafeMutableBufferPointer { b in
+                                for k in 0..<theta.count {
+                                    s[k] = r * s[k] + (1 - r) * gr[k] * gr[k]
+                                    b[k] = mu * b[k] + gr[k] / (s[k].squareRoot() + eps)
+                                    theta[k] -= lr * b[k]
+                                }
+                            }
+                        } else {
+                            for k in 0..<theta.count {
+                                s[k] = r * s[k] + (1 - r) * gr[k] * gr[k]
+                                theta[k] -= lr * gr[k] / (s[k].squareRoot() + eps)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

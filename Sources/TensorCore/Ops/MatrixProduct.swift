@@ -1,0 +1,98 @@
+import _Differentiation
+
+/// Matrix product over the last axis of `input`: `[..., k] · [k, n] -> [..., n]`.
+///
+/// Leading axes are flattened into rows, so the same call is a dense layer on a batch
+/// (`[batch, k]`) and a dense layer "along the feature dimension" of a sequence
+/// (`[batch, time, k]`, semisupervised-vae Table 15).
+@differentiable(reverse)
+public func matmul(_ input: Tensor, _ weight: Tensor) -> Tensor {
+    precondition(weight.rank == 2, "matmul: weight must be [in, out], got \(weight.shape)")
+    precondition(input.rank >= 1 && input.columns == weight.shape[0],
+                 "matmul: input \(input.shape) does not match weight \(weight.shape)")
+    let k = weight.shape[0], n = weight.shape[1]
+    let m = input.count / k
+    var outShape = input.shape
+    outShape[outShape.count - 1] = n
+    return Tensor(shape: outShape, unsafeUninitialized: { out in
+        input.scalars.withUnsafeBufferPointer { a in
+            weight.scalars.withUnsafeBufferPointer { b in
+                BLAS.gemm(m: m, n: n, k: k, a.baseAddress!, lda: k, b.baseAddress!, ldb: n,
+                          out.baseAddress!, ldc: n)
+            }
+        }
+    })
+}
+
+@derivative(of: matmul)
+@usableFromInline
+func vjpMatmul(_ input: Tensor, _ weight: Tensor)
+    -> (value: Tensor, pullback: (Tensor) -> (Tensor, Tensor)) {
+    let value = matmul(input, weight)
+    return (value, { gradient in
+        let k = weight.shape[0], n = weight.shape[1]
+        let m = input.count / k
+        // dInput = dOut · Wᵀ
+        let dInput = Tensor(shape: input.shape, unsafeUninitialized: { out in
+            gradient.scalars.withUnsafeBufferPointer { g in
+                weight.scalars.withUnsafeBufferPointer { w in
+                    BLAS.gemm(transposeB: true, m: m, n: k, k: n, g.baseAddress!, lda: n,
+                              w.baseAddress!, ldb: n, out.baseAddress!, ldc: k)
+                }
+            }
+        })
+        // dW = inputᵀ · dOut
+        let dWeight = Tensor(shape: weight.shape, unsafeUninitialized: { out in
+            input.scalars.withUnsafeBufferPointer { a in
+                gradient.scalars.withUnsafeBufferPointer { g in
+                    BLAS.gemm(transposeA: true, m: k, n: n, k: m, a.baseAddress!, lda: k,
+                              g.baseAddress!, ldb: n, out.baseAddress!, ldc: n)
+                }
+            }
+        })
+        return (dInput, dWeight)
+    })
+}
+
+/// Adds a per-feature vector `[c]` to every row of `[..., c]`.
+@differentiable(reverse)
+public func addingBias(_ input: Tensor, _ bias: Tensor) -> Tensor {
+    precondition(bias.rank == 1 && bias.count == input.columns,
+                 "addingBias: bias \(bias.shape) does not match input \(input.shape)")
+    let c = bias.count
+    return Tensor(shape: input.shape, unsafeUninitialized: { out in
+        input.scalars.withUnsafeBufferPointer { x in
+            bias.scalars.withUnsafeBufferPointer { b in
+                var base = 0
+                while base < out.count {
+                    for j in 0..<c { out[base + j] = x[base + j] + b[j] }
+                    base += c
+                }
+            }
+        }
+    })
+}
+
+@derivative(of: addingBias)
+@usableFromInline
+func vjpAddingBias(_ input: Tensor, _ bias: Tensor)
+    -> (value: Tensor, pullback: (Tensor) -> (Tensor, Tensor)) {
+    (addingBias(input, bias), { gradient in (gradient, gradient.sumOverRows()) })
+}
+
+extension Tensor {
+    /// Column sums of `[..., c]` as `[c]`: the gradient of anything broadcast along rows.
+    public func sumOverRows() -> Tensor {
+        let c = columns
+        return Tensor(shape: [c], unsafeUninitialized: { out in
+            for j in 0..<c { out[j] = 0 }
+            scalars.withUnsafeBufferPointer { g in
+                var base = 0
+                while base < g.count {
+                    for j in 0..<c { out[j] += g[base + j] }
+                    base += c
+                }
+            }
+        })
+    }
+}

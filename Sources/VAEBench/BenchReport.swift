@@ -1,0 +1,95 @@
+import Foundation
+import TensorCore
+
+/// Collects the figures of one benchmark run.
+struct BenchReport {
+    let status: OpenBLASCore.Status
+    private(set) var figures: [(key: String, value: Double, label: String)] = []
+    private(set) var notes: [String] = []
+
+    init(status: OpenBLASCore.Status) { self.status = status }
+
+    mutating func record(_ key: String, _ value: Double, _ label: String) {
+        figures.append((key, value, label))
+    }
+
+    mutating func note(_ text: String) { notes.append(text) }
+
+    mutating func measureAll(steps: Int, torchReference: String) throws {
+        for shape in SgemmShape.trainingShapes {
+            record("sgemm_\(shape.name)_gflops", shape.measureGFLOPs(), "sgemm \(shape.name) (GFLOP/s)")
+        }
+        let dense = try StepTimings.dense(steps: steps)
+        record("dense_step_ms", dense.medianMilliseconds, "SS_D step, Table 13 (ms, median)")
+        record("dense_peak_rss_mb", peakResidentMegabytes(), "peak memory after SS_D (MB)")
+        let convolutional = try StepTimings.convolutional(steps: max(5, steps / 2))
+        record("conv_step_ms", convolutional.medianMilliseconds, "SS_CNN step, Table 14 (ms, median)")
+        let recurrent = try StepTimings.recurrent(steps: max(5, steps / 2))
+        record("lstm_step_ms", recurrent.medianMilliseconds, "SS_RNN step, Table 15 (ms, median)")
+        record("peak_rss_mb", peakResidentMegabytes(), "peak memory, whole run (MB)")
+        if let torch = torchReferenceTimings(script: torchReference, threads: status.threads, steps: steps) {
+            if let t = torch["dense"] {
+                record("torch_dense_step_ms", t, "PyTorch SS_D step (ms, median)")
+                record("dense_step_ratio_vs_torch", dense.medianMilliseconds / t, "SS_D ours / PyTorch")
+            }
+            if let t = torch["cnn"] {
+                record("torch_conv_step_ms", t, "PyTorch SS_CNN step (ms, median)")
+                record("conv_step_ratio_vs_torch", convolutional.medianMilliseconds / t, "SS_CNN ours / PyTorch")
+            }
+        } else {
+            note("PyTorch not importable (or reference script missing): no side-by-side ratio")
+        }
+    }
+
+    func printTable() {
+        print(status.summary)
+        let width = max(24, figures.map(\.label.count).max() ?? 0)
+        for figure in figures {
+            let label = figure.label.padding(toLength: width, withPad: " ", startingAt: 0)
+            print("\(label)  \(String(format: "%10.2f", figure.value))")
+        }
+        for text in notes { print("note: \(text)") }
+    }
+
+    func write(to folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var object: [String: Any] = ["blas_core": status.core, "threads": status.threads]
+        for figure in figures { object[figure.key] = (figure.value * 1000).rounded() / 1000 }
+        if !notes.isEmpty { object["notes"] = notes }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        let target = folder.appendingPathComponent("bench.json")
+        try data.write(to: target, options: .atomic)
+        print("wrote \(target.path)")
+    }
+}
+
+/// A matrix product shape of the training steps.
+struct SgemmShape {
+    let m: Int, n: Int, k: Int
+    var name: String { "\(m)x\(n)x\(k)" }
+
+    static let trainingShapes = [
+        SgemmShape(m: 100, n: 1024, k: 784),    // dense encoder, first layer
+        SgemmShape(m: 100, n: 1024, k: 1024),   // dense hidden layers
+        SgemmShape(m: 100, n: 784, k: 1024),    // dense decoder output
+        SgemmShape(m: 7840, n: 64, k: 576),     // 3×3×64 convolution on 10 images, im2col
+    ]
+
+    /// Best of several timed repetitions after one warm-up.
+    func measureGFLOPs() -> Double {
+        let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: k * n)
+        var c = [Float](repeating: 0, count: m * n)
+        let flops = 2.0 * Double(m * n * k)
+        let repetitions = max(3, Int(2e9 / flops))
+        var best = Double.infinity
+        for round in 0..<4 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<repetitions {
+                BLAS.gemm(m: m, n: n, k: k, a, lda: k, b, ldb: n, &c, ldc: n)
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if round > 0 { best = min(best, seconds / Double(repetitions)) }
+        }
+        return flops / best / 1e9
+    }
+}

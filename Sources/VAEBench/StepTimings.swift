@@ -1,0 +1,103 @@
+import _Differentiation
+import Foundation
+import NeuralLayers
+import Randomness
+import TensorCore
+import VAEModels
+
+/// Times training steps of the semi-supervised models at batch 100 with RMSprop, as
+/// ../shared/bench/torch_reference.py does: half the batch labeled, binarised random images.
+enum StepTimings {
+    struct Timing {
+        let medianMilliseconds: Double
+        let minimumMilliseconds: Double
+    }
+
+    static func semiSupervisedBatch(shape: [Int], classes: Int, binary: Bool, seed: UInt64) -> SemiSupervisedBatch {
+        var generator = SeededGenerator(seed: seed)
+        let inputs = binary
+            ? Tensor(shape: shape, unsafeUninitialized: { out in
+                for i in out.indices { out[i] = generator.uniformFloat() > 0.5 ? 1 : 0 } })
+            : Tensor.randomNormal(shape, using: &generator)
+        let batch = shape[0]
+        var labels = Tensor.zeros([batch, classes])
+        for row in 0..<batch { labels.scalars[row * classes + generator.uniformInt(below: classes)] = 1 }
+        let mask = Tensor(shape: [batch], scalars: (0..<batch).map { $0 < batch / 2 ? 1 : 0 })
+        return SemiSupervisedBatch(inputs: inputs, labels: labels, labeledMask: mask)
+    }
+
+    /// Median and minimum wall time of `steps` training steps after `warmUp` untimed ones.
+    static func time<Encoder, Decoder>(_ model: SemiSupervisedVAE<Encoder, Decoder>, batch: SemiSupervisedBatch,
+                                       learningRate: Float, steps: Int, warmUp: Int = 3) throws -> Timing {
+        var model = model
+        var optimizer = RMSprop(for: model, learningRate: learningRate, rho: 0.9)
+        let context = ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 1))
+        var times: [Double] = []
+        for step in 0..<(warmUp + steps) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try trainingStep(&model, optimizer: &optimizer) { $0.loss(batch, in: context) }
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            if step >= warmUp { times.append(elapsed) }
+        }
+        times.sort()
+        return Timing(medianMilliseconds: times[times.count / 2], minimumMilliseconds: times[0])
+    }
+
+    static func dense(steps: Int) throws -> Timing {
+        var generator = SeededGenerator(seed: 0)
+        let model = DenseSemiSupervisedVAE(denseVariant: .semiSupervised, generator: &generator)
+        return try time(model, batch: semiSupervisedBatch(shape: [100, 784], classes: 10, binary: true, seed: 1),
+                        learningRate: 5e-4, steps: steps)
+    }
+
+    static func convolutional(steps: Int) throws -> Timing {
+        var generator = SeededGenerator(seed: 0)
+        let model = ConvolutionalSemiSupervisedVAE(convolutionalVariant: .semiSupervised, generator: &generator)
+        return try time(model, batch: semiSupervisedBatch(shape: [100, 28, 28, 1], classes: 10, binary: true, seed: 1),
+                        learningRate: 5e-4, steps: steps)
+    }
+
+    static func recurrent(steps: Int) throws -> Timing {
+        var generator = SeededGenerator(seed: 0)
+        let model = RecurrentSemiSupervisedVAE(recurrentVariant: .semiSupervised, generator: &generator)
+        return try time(model, batch: semiSupervisedBatch(shape: [100, 128, 6], classes: 6, binary: false, seed: 1),
+                        learningRate: 1e-3, steps: steps)
+    }
+}
+
+/// Resident memory high-water mark of this process (VmHWM), in MB.
+func peakResidentMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? .nan
+        return kilobytes / 1024
+    }
+    return .nan
+}
+
+/// Runs ../shared/bench/torch_reference.py and returns its median step times by model name.
+func torchReferenceTimings(script: String, threads: Int, steps: Int) -> [String: Double]? {
+    guard !script.isEmpty, FileManager.default.fileExists(atPath: script) else { return nil }
+    let probe = Process()
+    probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    probe.arguments = ["python3", "-c", "import torch"]
+    probe.standardError = FileHandle.nullDevice
+    guard (try? probe.run()) != nil else { return nil }
+    probe.waitUntilExit()
+    guard probe.terminationStatus == 0 else { return nil }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", script, "--threads", "\(threads)", "--models", "dense,cnn", "--steps", "\(steps)"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    guard (try? process.run()) != nil else { return nil }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    var result: [String: Double] = [:]
+    for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              let model = object["model"] as? String, let median = object["median_ms"] as? Double else { continue }
+        result[model] = median
+    }
+    return result.isEmpty ? nil : result
+}

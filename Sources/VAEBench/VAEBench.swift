@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import TensorCore
+
+/// `make bench`: the speed and memory figures of docs/DESIGN.md, printed as a table and
+/// written as JSON under results/bench/. Not a test: the numbers are read, never asserted.
+@main
+struct VAEBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vae-bench",
+        abstract: "Measure sgemm throughput, training-step times and peak memory.",
+        discussion: """
+            Prints one table and writes <output>/bench.json (one key per figure, unit in the name).
+            Where `python3 -c 'import torch'` works, also times the PyTorch reference
+            (../shared/bench/torch_reference.py) on the same thread count and prints the ratio.
+            """)
+
+    @Flag(help: "Print the OpenBLAS kernels in use and exit.")
+    var blasCore = false
+
+    @Flag(help: "Print the OpenBLAS kernels and configuration at start-up.")
+    var verbose = false
+
+    @Option(help: "Folder for bench.json.")
+    var output = "results/bench"
+
+    @Option(help: "Timed training steps per model (after warm-up).")
+    var steps = 20
+
+    @Option(help: "Path of the PyTorch reference script; empty to skip the comparison.")
+    var torchReference = "../shared/bench/torch_reference.py"
+
+    mutating func run() throws {
+        let status = OpenBLASCore.ensureBestKernels()
+        if blasCore {
+            print(status.summary)
+            return
+        }
+        if verbose { print(status.summary); print(BLAS.configuration) }
+        var report = BenchReport(status: status)
+        try report.measureAll(steps: steps, torchReference: torchReference)
+        report.printTable()
+        try report.write(to: URL(fileURLWithPath: output))
+    }
+}

@@ -1,0 +1,257 @@
+import _Differentiation
+import Randomness
+import TensorCore
+import XCTest
+@testable import NeuralLayers
+
+final class ConvolutionTests: XCTestCase {
+    // MARK: Forward values
+
+    func testConv2DForwardMatchesHandComputedValues() {
+        // 3×3 image 1…9, 2×2 filter [[1, 2], [3, 4]], no padding: each output is
+        // 1·x[i,j] + 2·x[i,j+1] + 3·x[i+1,j] + 4·x[i+1,j+1].
+        let image = Tensor(shape: [1, 3, 3, 1], scalars: (1...9).map(Float.init))
+        let filter = Tensor(shape: [2, 2, 1, 1], scalars: [1, 2, 3, 4])
+        let output = conv2D(image, filter: filter, stride: 1, padding: 0)
+        XCTAssertEqual(output.shape, [1, 2, 2, 1])
+        XCTAssertEqual(output.scalars, [37, 47, 67, 77])
+    }
+
+    func testStridedPaddedConvolutionMixesChannelsAsTheFilterSays() {
+        // Channel 1 is ten times channel 0. A 3×3 box filter, padding 1, stride 2 on a 3×3
+        // image sums the 2×2 corners around centres (0,0), (0,2), (2,0), (2,2): 12, 16, 24, 28
+        // for channel 0. Output 0 reads channel 0 plus half of channel 1, output 1 channel 1.
+        let plane = (1...9).map(Float.init)
+        let image = Tensor(shape: [1, 3, 3, 2], scalars: plane.flatMap { [$0, 10 * $0] })
+        var taps = [Float]()
+        for _ in 0..<9 { taps += [1, 0, 0.5, 1] }  // [cin][cout] per tap: (0,0) (0,1) (1,0) (1,1)
+        let layer = Conv2D(filter: Tensor(shape: [3, 3, 2, 2], scalars: taps),
+                           bias: Tensor(shape: [2], scalars: [0, -100]), stride: 2)
+        let output = layer(image)
+        XCTAssertEqual(output.shape, [1, 2, 2, 2])
+        XCTAssertEqual(output.scalars, [72, 20, 96, 60, 144, 140, 168, 180])
+    }
+
+    func testTransposedConvolutionPlacesTheFilterAtTwiceEachInputPosition() {
+        // Stride 2, k 3, padding 1, output padding 1: 2×2 → 4×4. Input (oy, ox) adds
+        // y·w[ky, kx] at (2oy − 1 + ky, 2ox − 1 + kx). A 1 at (0, 0) writes w[1…2, 1…2] into
+        // the top-left 2×2; a 2 at (1, 1) writes 2·w into rows and columns 1…3.
+        let w = (1...9).map(Float.init)
+        let input = Tensor(shape: [1, 2, 2, 1], scalars: [1, 0, 0, 2])
+        let output = transposedConv2D(input, filter: Tensor(shape: [3, 3, 1, 1], scalars: w),
+                                      stride: 2, padding: 1, outputPadding: 1)
+        XCTAssertEqual(output.shape, [1, 4, 4, 1])
+        var expected = [Float](repeating: 0, count: 16)
+        for (iy, ix) in [(0, 0), (0, 1), (1, 0), (1, 1)] { expected[iy * 4 + ix] += w[(iy + 1) * 3 + ix + 1] }
+        for ky in 0..<3 { for kx in 0..<3 { expected[(1 + ky) * 4 + 1 + kx] += 2 * w[ky * 3 + kx] } }
+        XCTAssertEqual(output.scalars, expected)
+    }
+
+    func testCausalConvolutionReadsOnlyThePast() {
+        // k 2, dilation 2: y[t] = 1·x[t − 2] + 10·x[t], with x before 0 reading zero.
+        let input = Tensor(shape: [1, 5, 1], scalars: [1, 2, 3, 4, 5])
+        let output = causalConv1D(input, filter: Tensor(shape: [2, 1, 1], scalars: [1, 10]), dilation: 2)
+        XCTAssertEqual(output.shape, [1, 5, 1])
+        XCTAssertEqual(output.scalars, [10, 20, 31, 42, 53])
+    }
+
+    func testPointwiseCausalConvolutionIsAMatrixProduct() {
+        var generator = SeededGenerator(seed: 3)
+        let layer = CausalConv1D(kernelSize: 1, inputChannels: 3, outputChannels: 4, generator: &generator)
+        let input = Tensor.randomNormal([2, 5, 3], using: &generator)
+        let expected = addingBias(matmul(input, layer.filter.reshaped(to: [3, 4])), layer.bias)
+        XCTAssertEqual(layer(input).scalars, expected.scalars)
+    }
+
+    // MARK: Shapes of the papers' layers
+
+    func testStridesGiveTheShapesOfTables14And16() {
+        var generator = SeededGenerator(seed: 1)
+        let shapes: [(layer: Conv2D, input: [Int], output: [Int])] = [
+            (Conv2D(kernelSize: 3, inputChannels: 1, outputChannels: 4, generator: &generator), [2, 28, 28, 1], [2, 28, 28, 4]),
+            (Conv2D(kernelSize: 3, inputChannels: 4, outputChannels: 4, stride: 2, generator: &generator), [2, 28, 28, 4], [2, 14, 14, 4]),
+            (Conv2D(kernelSize: 7, inputChannels: 2, outputChannels: 3, stride: 2, generator: &generator), [1, 96, 96, 2], [1, 48, 48, 3]),
+            (Conv2D(kernelSize: 7, inputChannels: 3, outputChannels: 3, stride: 2, generator: &generator), [1, 12, 12, 3], [1, 6, 6, 3]),
+        ]
+        for (layer, input, output) in shapes {
+            XCTAssertEqual(layer(Tensor.zeros(input)).shape, output)
+        }
+        let transposedShapes: [(layer: ConvTranspose2D, input: [Int], output: [Int])] = [
+            (ConvTranspose2D(kernelSize: 3, inputChannels: 4, outputChannels: 4, generator: &generator), [2, 14, 14, 4], [2, 14, 14, 4]),
+            (ConvTranspose2D(kernelSize: 3, inputChannels: 4, outputChannels: 3, stride: 2, generator: &generator), [2, 14, 14, 4], [2, 28, 28, 3]),
+            (ConvTranspose2D(kernelSize: 7, inputChannels: 3, outputChannels: 2, stride: 2, generator: &generator), [1, 6, 6, 3], [1, 12, 12, 2]),
+            (ConvTranspose2D(kernelSize: 7, inputChannels: 3, outputChannels: 2, stride: 2, generator: &generator), [1, 48, 48, 3], [1, 96, 96, 2]),
+            (ConvTranspose2D(kernelSize: 7, inputChannels: 3, outputChannels: 2, generator: &generator), [1, 96, 96, 3], [1, 96, 96, 2]),
+        ]
+        for (layer, input, output) in transposedShapes {
+            XCTAssertEqual(layer(Tensor.zeros(input)).shape, output)
+        }
+    }
+
+    func testGlorotLimitUsesKernelAreaTimesChannels() {
+        var generator = SeededGenerator(seed: 2)
+        let layer = Conv2D(kernelSize: 3, inputChannels: 4, outputChannels: 8, generator: &generator)
+        let limit = (6 / Float(9 * 4 + 9 * 8)).squareRoot()
+        let largest = layer.filter.scalars.map(abs).max()!
+        XCTAssertLessThanOrEqual(largest, limit)
+        XCTAssertGreaterThan(largest, 0.9 * limit)
+        XCTAssertEqual(layer.bias.scalars, [Float](repeating: 0, count: 8))
+    }
+
+    // MARK: Adjoint
+
+    func testTransposedConvolutionIsTheAdjointOfConvolution() {
+        // ⟨conv(x), y⟩ = ⟨x, convᵀ(y)⟩ with the same filter, for every stride, kernel and size
+        // used (including an odd size, where output padding 0 maps 4 back onto 7).
+        var generator = SeededGenerator(seed: 5)
+        let cases: [(size: Int, kernel: Int, stride: Int, outputPadding: Int)] = [
+            (6, 3, 1, 0), (8, 3, 2, 1), (7, 3, 2, 0), (12, 7, 2, 1), (9, 7, 1, 0),
+        ]
+        for (size, kernel, stride, outputPadding) in cases {
+            let padding = (kernel - 1) / 2
+            let x = Tensor.randomNormal([2, size, size, 3], using: &generator)
+            let filter = Tensor.randomNormal([kernel, kernel, 3, 4], using: &generator)
+            let convolved = conv2D(x, filter: filter, stride: stride, padding: padding)
+            let y = Tensor.randomNormal(convolved.shape, using: &generator)
+            let adjoint = transposedConv2D(y, filter: filter, stride: stride, padding: padding,
+                                           outputPadding: outputPadding)
+            XCTAssertEqual(adjoint.shape, x.shape)
+            let lhs = dot(convolved, y), rhs = dot(x, adjoint)
+            XCTAssertEqual(lhs, rhs, accuracy: 1e-5 * max(abs(lhs), 1), "size \(size) k \(kernel) s \(stride)")
+        }
+    }
+
+    // MARK: Causality
+
+    func testCausalConvolutionOutputsDoNotDependOnLaterInputs() {
+        var generator = SeededGenerator(seed: 9)
+        for dilation in [1, 2, 4] {
+            let layer = CausalConv1D(kernelSize: 4, inputChannels: 2, outputChannels: 3, dilation: dilation,
+                                     generator: &generator)
+            let input = Tensor.randomNormal([2, 20, 2], using: &generator)
+            let output = layer(input)
+            for t in [0, 5, 13] {
+                var changed = input
+                for step in (t + 1)..<20 { for c in 0..<2 { for n in 0..<2 { changed.scalars[(n * 20 + step) * 2 + c] += 3 } } }
+                let changedOutput = layer(changed)
+                for n in 0..<2 {
+                    let upToT = (n * 20 * 3)..<((n * 20 + t + 1) * 3)
+                    XCTAssertEqual(Array(changedOutput.scalars[upToT]), Array(output.scalars[upToT]), "d \(dilation) t \(t)")
+                }
+                // The step right after t does change: the check can fail.
+                let next = (t + 1) * 3
+                XCTAssertNotEqual(Array(changedOutput.scalars[next..<(next + 3)]), Array(output.scalars[next..<(next + 3)]))
+            }
+            // Step t sees exactly (k − 1)·d + 1 steps back: a change there reaches it, one further does not.
+            let t = 15
+            var atEdge = input, beyondEdge = input
+            atEdge.scalars[(t - 3 * dilation) * 2] += 1
+            beyondEdge.scalars[(t - 3 * dilation - 1) * 2] += 1
+            XCTAssertNotEqual(layer(atEdge).scalars[t * 3], output.scalars[t * 3])
+            XCTAssertEqual(layer(beyondEdge).scalars[t * 3], output.scalars[t * 3])
+        }
+    }
+
+    // MARK: Gradients
+
+    func testConv2DGradientsMatchFiniteDifferences() {
+        var generator = SeededGenerator(seed: 11)
+        for stride in [1, 2] {
+            let layer = Conv2D(kernelSize: 3, inputChannels: 3, outputChannels: 4, stride: stride,
+                               activation: .tanh, generator: &generator)
+            let x = Tensor.randomNormal([2, 7, 6, 3], using: &generator)
+            assertGradientsMatch(layer, at: x, label: "Conv2D stride \(stride)")
+        }
+    }
+
+    func testConvTranspose2DGradientsMatchFiniteDifferences() {
+        var generator = SeededGenerator(seed: 12)
+        for stride in [1, 2] {
+            let layer = ConvTranspose2D(kernelSize: 3, inputChannels: 3, outputChannels: 2, stride: stride,
+                                        activation: .tanh, generator: &generator)
+            let x = Tensor.randomNormal([2, 4, 5, 3], using: &generator)
+            assertGradientsMatch(layer, at: x, label: "ConvTranspose2D stride \(stride)")
+        }
+    }
+
+    func testCausalConv1DGradientsMatchFiniteDifferences() {
+        var generator = SeededGenerator(seed: 13)
+        for dilation in [2, 4] {
+            let layer = CausalConv1D(kernelSize: 4, inputChannels: 3, outputChannels: 5, dilation: dilation,
+                                     activation: .tanh, generator: &generator)
+            let x = Tensor.randomNormal([2, 16, 3], using: &generator)
+            assertGradientsMatch(layer, at: x, label: "CausalConv1D dilation \(dilation)")
+        }
+    }
+
+    func testAGradientCheckCatchesAFlippedFilter() {
+        // The checks above must be able to fail: the gradient of the filter flipped in space
+        // is the gradient of the wrong (true-convolution) ordering of taps.
+        var generator = SeededGenerator(seed: 14)
+        let x = Tensor.randomNormal([1, 5, 5, 2], using: &generator)
+        let filter = Tensor.randomNormal([3, 3, 2, 2], using: &generator)
+        let r = GradientCheck.projection(like: conv2D(x, filter: filter, padding: 1))
+        let right = gradient(at: filter) { (conv2D(x, filter: $0, padding: 1) * r).sum() }
+        let flipped = Tensor(shape: right.shape, unsafeUninitialized: { out in
+            for ky in 0..<3 { for kx in 0..<3 { for j in 0..<4 {
+                out[(ky * 3 + kx) * 4 + j] = right.scalars[((2 - ky) * 3 + (2 - kx)) * 4 + j]
+            } } }
+        })
+        let wrong = GradientCheck.compare(analytic: flipped, at: filter, step: 1e-2, maxElements: 36, label: "flipped") {
+            (conv2D(x, filter: $0, padding: 1) * r).sum().scalar
+        }
+        XCTAssertGreaterThan(wrong.relativeError, 0.1)
+    }
+
+    // MARK: Chunking and threads
+
+    func testResultsDoNotDependOnChunkSizeOrThreadCount() {
+        // Chunks of 1, 2 and all samples, on 1 or 2 threads, give bit-identical values and
+        // gradients: the filter gradient accumulates chunk by chunk in a fixed order, and
+        // col2im never lets two threads add into the same value.
+        var generator = SeededGenerator(seed: 15)
+        let x = Tensor.randomNormal([5, 9, 8, 3], using: &generator)
+        let filter = Tensor.randomNormal([3, 3, 3, 4], using: &generator)
+        let r = GradientCheck.projection(like: conv2D(x, filter: filter, stride: 2, padding: 1))
+        func run() -> [Tensor] {
+            let (value, pullback) = valueWithPullback(at: x, filter) { x, filter in
+                (conv2D(x, filter: filter, stride: 2, padding: 1) * r).sum()
+            }
+            let (dx, dFilter) = pullback(Tensor(1))
+            let transposedValue = transposedConv2D(conv2D(x, filter: filter, stride: 2, padding: 1), filter: filter,
+                                                   stride: 2, padding: 1, outputPadding: 0)
+            return [value, dx, dFilter, transposedValue]
+        }
+        let (savedBudget, savedWorkers) = (ConvolutionKernels.columnBudget, ColumnLowering.workerCount)
+        defer { ConvolutionKernels.columnBudget = savedBudget; ColumnLowering.workerCount = savedWorkers }
+        let perSample = 5 * 4 * 27
+        ConvolutionKernels.columnBudget = 1 << 24
+        ColumnLowering.workerCount = 1
+        let reference = run()
+        for (budget, workers) in [(perSample, 1), (2 * perSample, 2), (1 << 24, 2), (perSample, 2)] {
+            ConvolutionKernels.columnBudget = budget
+            ColumnLowering.workerCount = workers
+            XCTAssertEqual(ConvolutionKernels.samplesPerChunk(.symmetric(inputHeight: 9, inputWidth: 8, inputChannels: 3,
+                                                                         kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1),
+                                                              batch: 5), min(5, budget / perSample))
+            XCTAssertEqual(run(), reference, "budget \(budget), \(workers) workers")
+        }
+    }
+
+    // MARK: Helpers
+
+    private func dot(_ a: Tensor, _ b: Tensor) -> Double {
+        zip(a.scalars, b.scalars).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+    }
+
+    private func assertGradientsMatch<L: Layer>(_ layer: L, at x: Tensor, label: String,
+                                                file: StaticString = #filePath, line: UInt = #line)
+        where L.Input == Tensor, L.Output == Tensor {
+        let r = GradientCheck.projection(like: layer(x))
+        for result in GradientCheck.parameters(of: layer, loss: { ($0(x) * r).sum() }) {
+            XCTAssertLessThan(result.relativeError, 5e-3, "\(label) \(result)", file: file, line: line)
+        }
+        let inputCheck = GradientCheck.input(of: { layer($0) }, at: x)
+        XCTAssertLessThan(inputCheck.relativeError, 5e-3, "\(label) \(inputCheck)", file: file, line: line)
+    }
+}
