@@ -50,6 +50,12 @@ let package = Package(
                 dependencies: ["CZlib", "Randomness", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: kernelSettings),
 
+        // Experiment cells: configurations keyed by hash, the run store, shards, progress, provenance.
+        .target(name: "Experiments",
+                dependencies: ["Randomness", .product(name: "Crypto", package: "swift-crypto")]),
+        // Report making: statistics, tables, gnuplot figures, PNG images, markdown reports.
+        .target(name: "Reports", dependencies: ["Experiments", "CPNG"]),
+
         .executableTarget(name: "FetchData",
                           dependencies: ["Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "VAEBench",
@@ -62,6 +68,8 @@ let package = Package(
         .testTarget(name: "NeuralLayersTests", dependencies: ["NeuralLayers", "TensorCore", "Randomness"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "VAEModelsTests", dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Randomness"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "CPNG"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Randomness", "CZlib",
                                                      .product(name: "Crypto", package: "swift-crypto")]),
     ],

@@ -8,7 +8,7 @@ public struct LabeledImages: Sendable {
     public let pixels: [UInt8]
     /// One label per image.
     public let labels: [Int32]
-    /// The shape of one image, e.g. [28, 28] for MNIST, [3, 32, 32] (channel planes) for CIFAR-10.
+    /// The shape of one image, channels last (docs/CONVENTIONS.md): [28, 28, 1] for MNIST, [32, 32, 3] for CIFAR-10.
     public let shape: [Int]
 
     public init(pixels: [UInt8], labels: [Int32], shape: [Int]) {

@@ -73,7 +73,11 @@ public struct SemiSupervisedVAE<Encoder: ContextualLayer, Decoder: ContextualLay
         if variant.hasDecoder {
             let mean = latentMean(top)
             let logVariance = latentLogVariance(top)
-            decoderInput = reparameterize(mean: mean, logVariance: logVariance, in: context)
+            if let noise = context.latentNoise {
+                decoderInput = reparameterize(mean: mean, logVariance: logVariance, noise: noise)
+            } else {
+                decoderInput = reparameterize(mean: mean, logVariance: logVariance, in: context)
+            }
             let kl = klDivergenceFromStandardNormal(mean: mean, logVariance: logVariance).mean()
             terms?.terms.kl = withoutDerivative(at: kl).scalar
             total = total + kl

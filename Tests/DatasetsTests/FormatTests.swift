@@ -12,7 +12,7 @@ final class FormatTests: XCTestCase {
         try Fixtures.write(Fixtures.deflate(Fixtures.idx(dimensions: [3], values: [5, 0, 9])), to: dir.appendingPathComponent("lab.gz"))
         let set = try IDX.loadImageSet(images: dir.appendingPathComponent("img.gz"), labels: dir.appendingPathComponent("lab.gz"))
         XCTAssertEqual(set.count, 3)
-        XCTAssertEqual(set.shape, [2, 3])
+        XCTAssertEqual(set.shape, [2, 3, 1])
         XCTAssertEqual(set.labels, [5, 0, 9])
         XCTAssertEqual(Array(set.image(1)), [1, 2, 3, 4, 5, 6])
         var batch = [Float](repeating: -1, count: 12)
@@ -69,10 +69,10 @@ final class FormatTests: XCTestCase {
         try Fixtures.write(Fixtures.deflate(archive), to: url)
         let set = try CIFAR10.load(.test, archive: url)
         XCTAssertEqual(set.count, 10_000)
-        XCTAssertEqual(set.shape, [3, 32, 32])
+        XCTAssertEqual(set.shape, [32, 32, 3])
         XCTAssertEqual(Array(set.labels.prefix(12)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1])
         XCTAssertEqual(set.pixels[0], 11)
-        XCTAssertEqual(set.pixels[1024], 22)
+        XCTAssertEqual(set.pixels[1], 22)                                 // interleaved: green of pixel 0
         XCTAssertEqual(set.pixels[3071], 33)
         XCTAssertEqual(set.pixels[3072], 200)
         // The training batches are absent: a clear error naming the member.

@@ -26,6 +26,7 @@ final class MirrorDataTests: XCTestCase {
         let train = try MNIST.load(.train, store: store)
         XCTAssertEqual(train.count, 60_000)
         XCTAssertEqual(train.pixels.count, 47_040_000)
+        XCTAssertEqual(train.shape, [28, 28, 1])
         XCTAssertEqual(Array(train.labels.prefix(10)), [5, 0, 4, 1, 9, 2, 1, 3, 1, 4])
         XCTAssertEqual(train.image(0).reduce(0) { $0 + Int($1) }, 27525)
         XCTAssertEqual(Array(train.image(0)[(6 * 28 + 8)..<(6 * 28 + 14)]), [30, 36, 94, 154, 170, 253])

@@ -60,8 +60,8 @@ final class BatchNormTests: XCTestCase {
                               running: running, epsilon: 0.01)
         let input = Tensor(shape: [2, 2], scalars: [3, 0, -1, -1])
         let output = layer(input, in: inference)
-        let expected: [Float] = [3 * 2 / 4.01.squareRoot() + 1, 1 / 0.26.squareRoot(),
-                                 3 * -2 / 4.01.squareRoot() + 1, 0]
+        let (s0, s1) = (1 / Float(4.01).squareRoot(), 1 / Float(0.26).squareRoot())
+        let expected: [Float] = [3 * 2 * s0 + 1, 1 * s1, 3 * -2 * s0 + 1, 0]
         for (y, e) in zip(output.scalars, expected) { XCTAssertEqual(y, e, accuracy: 1e-6) }
     }
 

@@ -2,6 +2,11 @@ import _Differentiation
 import Randomness
 import TensorCore
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 @testable import NeuralLayers
 
 final class LSTMTests: XCTestCase {
@@ -93,6 +98,22 @@ final class LSTMTests: XCTestCase {
         XCTAssertNotEqual(Initializer.orthogonal(rows: 6, columns: 6, using: &generator), square)
     }
 
+    func testGateTanhIsAccurateEverywhere() {
+        // Relative error against the double-precision tanh over [−30, 30], across the switch
+        // from the series to the exponential form at |x| = ¼, and saturation beyond.
+        var worst = 0.0
+        for k in -300_000...300_000 {
+            let x = Float(k) * 1e-4
+            let exact = Double(x).hyperbolicTangentExact
+            let error = abs(Double(gateTanh(x)) - exact) / max(abs(exact), 1e-30)
+            worst = max(worst, error)
+        }
+        XCTAssertLessThan(worst, 5e-7)
+        XCTAssertEqual(gateTanh(0), 0)
+        XCTAssertEqual(gateTanh(100), 1)
+        XCTAssertEqual(gateTanh(-1e30), -1)
+    }
+
     // MARK: - Helpers
 
     /// WᵀW = I (columns) or WWᵀ = I (rows), to single precision.
@@ -144,4 +165,9 @@ final class LSTMTests: XCTestCase {
         }
         return output
     }
+}
+
+private extension Double {
+    /// The C library's double-precision tanh, the reference for `gateTanh`.
+    var hyperbolicTangentExact: Double { tanh(self) }
 }

@@ -9,8 +9,8 @@ public enum CIFAR10 {
     public static let classNames = ["airplane", "automobile", "bird", "cat", "deer",
                                     "dog", "frog", "horse", "ship", "truck"]
 
-    /// Parses the records of one batch file. Images keep the file's channel-planar layout,
-    /// shape [3, 32, 32].
+    /// Parses the records of one batch file into images of shape [32, 32, 3] (row, column,
+    /// channel; the file stores channel planes).
     public static func parseBatch(_ bytes: ArraySlice<UInt8>, path: String) throws -> LabeledImages {
         guard bytes.count % recordSize == 0, !bytes.isEmpty else {
             throw DatasetError.badFormat(path: path, offset: bytes.count - bytes.count % recordSize,
@@ -26,12 +26,15 @@ public enum CIFAR10 {
                 throw DatasetError.badFormat(path: path, offset: i * recordSize, reason: "label \(label) in record \(i), expected 0...9")
             }
             labels[i] = Int32(label)
+            // Planes (R, G, B) → interleaved (row, column, channel), the repository's NHWC layout.
             let start = base + i * recordSize + 1
             pixels.withUnsafeMutableBufferPointer { out in
-                for k in 0..<3072 { out[i * 3072 + k] = bytes[start + k] }
+                for channel in 0..<3 {
+                    for position in 0..<1024 { out[i * 3072 + position * 3 + channel] = bytes[start + channel * 1024 + position] }
+                }
             }
         }
-        return LabeledImages(pixels: pixels, labels: labels, shape: [3, 32, 32])
+        return LabeledImages(pixels: pixels, labels: labels, shape: [32, 32, 3])
     }
 
     public enum Split: Sendable { case train, test }
@@ -53,7 +56,7 @@ public enum CIFAR10 {
             pixels += batch.pixels
             labels += batch.labels
         }
-        return LabeledImages(pixels: pixels, labels: labels, shape: [3, 32, 32])
+        return LabeledImages(pixels: pixels, labels: labels, shape: [32, 32, 3])
     }
 
     public static func load(_ split: Split, store: DataStore) throws -> LabeledImages {

@@ -11,6 +11,12 @@ public enum IDX {
 
     /// Parses an uncompressed IDX byte array; `expectedRank` is 1 for labels and 3 for images.
     public static func parseBytes(_ bytes: [UInt8], expectedRank: Int, path: String) throws -> ByteArray {
+        var owned = bytes
+        return try parseBytes(consuming: &owned, expectedRank: expectedRank, path: path)
+    }
+
+    /// Parses in place: the header is removed from `bytes` (a memmove, not a second 47 MB array).
+    static func parseBytes(consuming bytes: inout [UInt8], expectedRank: Int, path: String) throws -> ByteArray {
         guard bytes.count >= 4 else {
             throw DatasetError.badFormat(path: path, offset: 0, reason: "file has \(bytes.count) bytes, too short for an IDX header")
         }
@@ -34,13 +40,16 @@ public enum IDX {
             throw DatasetError.badFormat(path: path, offset: min(bytes.count, headerSize + valueCount),
                 reason: "header announces dimensions \(dimensions) = \(valueCount) values, file holds \(bytes.count - headerSize)")
         }
-        return ByteArray(dimensions: dimensions, values: Array(bytes[headerSize...]))
+        bytes.removeSubrange(0..<headerSize)
+        return ByteArray(dimensions: dimensions, values: bytes)
     }
 
-    /// Loads an image file and a label file (each gzipped when named .gz) into `LabeledImages`,
-    /// checking that both hold the same number of items and, when given, `expectedCount`.
+    /// Loads an image file and a label file (each gzipped when named .gz) into `LabeledImages`
+    /// of shape [rows, columns, 1] (grey, channels last), checking that both hold the same number of items and, when given, `expectedCount`.
     public static func loadImageSet(images: URL, labels: URL, expectedCount: Int? = nil) throws -> LabeledImages {
-        let imageArray = try parseBytes(readMaybeGzipped(images), expectedRank: 3, path: images.path)
+        var imageBytes = try readMaybeGzipped(images)
+        let imageArray = try parseBytes(consuming: &imageBytes, expectedRank: 3, path: images.path)
+        imageBytes = []
         let labelArray = try parseBytes(readMaybeGzipped(labels), expectedRank: 1, path: labels.path)
         let count = imageArray.dimensions[0]
         guard labelArray.dimensions[0] == count else {
@@ -51,6 +60,6 @@ public enum IDX {
             throw DatasetError.badFormat(path: images.path, offset: 4, reason: "\(count) images, expected \(expected)")
         }
         return LabeledImages(pixels: imageArray.values, labels: labelArray.values.map { Int32($0) },
-                             shape: Array(imageArray.dimensions.dropFirst()))
+                             shape: Array(imageArray.dimensions.dropFirst()) + [1])
     }
 }

@@ -30,10 +30,14 @@ public enum LearningPhase: Sendable {
 public final class ForwardContext {
     public var phase: LearningPhase
     public var generator: SeededGeneratorBox
+    /// When set, the reparameterisation uses this ε instead of drawing one: replays a fixed
+    /// draw, as in the golden comparison of a full training step with PyTorch.
+    public var latentNoise: Tensor?
 
-    public init(phase: LearningPhase, generator: SeededGeneratorBox) {
+    public init(phase: LearningPhase, generator: SeededGeneratorBox, latentNoise: Tensor? = nil) {
         self.phase = phase
         self.generator = generator
+        self.latentNoise = latentNoise
     }
 
     public var isTraining: Bool { phase == .training }

@@ -65,7 +65,8 @@ func vjpGaussianLogLikelihood(of targets: Tensor, mean: Tensor, variance: Float)
 /// The output of the sequence decoder of semisupervised-vae Table 15 ("softplus activation;
 /// gaussian variance"), which predicts a mean and a raw variance for every feature and step.
 /// The softplus is fused in so that `log v` stays exact where softplus underflows towards 0
-/// (`log softplus(r) → r` for very negative r).
+/// (`log softplus(r) → r` for very negative r) and a perfectly fitted mean stays finite under
+/// any variance (see `softplusVariance`).
 ///
 /// Shapes: targets, mean and rawVariance `[batch, ...]` → `[batch]`. Differentiable in the
 /// mean and the raw variance.
@@ -83,7 +84,7 @@ func vjpGaussianLogLikelihoodLearnedVariance(of targets: Tensor, mean: Tensor, r
         let g = perExampleGradient(upstream, batch: batch)
         var dMean = Tensor.zeros(mean.shape)
         var dRaw = Tensor.zeros(rawVariance.shape)
-        // ∂/∂μ = (x − μ)/v;  ∂/∂v = (x − μ)²/(2v²) − 1/(2v);  ∂v/∂raw = σ(raw)
+        // ∂/∂μ = (x − μ)/v;  ∂/∂raw = ∂/∂v · σ(raw) = ½((x − μ)²/v − 1)·σ(raw)/v
         dMean.scalars.withUnsafeMutableBufferPointer { dm in
             dRaw.scalars.withUnsafeMutableBufferPointer { dr in
                 targets.scalars.withUnsafeBufferPointer { x in
@@ -92,10 +93,14 @@ func vjpGaussianLogLikelihoodLearnedVariance(of targets: Tensor, mean: Tensor, r
                             g.scalars.withUnsafeBufferPointer { gr in
                                 for n in 0..<batch {
                                     for k in (n * size)..<((n + 1) * size) {
-                                        let precision = 1 / softplus(raw[k])
-                                        let d = (x[k] - mu[k]) * precision
-                                        dm[k] = gr[n] * d
-                                        dr[k] = gr[n] * 0.5 * (d * d - precision) * sigmoid(raw[k])
+                                        let v = softplusVariance(raw[k])
+                                        let d = x[k] - mu[k]
+                                        let residualOverVariance = d / v
+                                        // σ(r)/softplus(r) → 1 as r → −∞; its limit avoids a
+                                        // ratio of two denormals.
+                                        let ratio = raw[k] < -20 ? 1 : sigmoid(raw[k]) / v
+                                        dm[k] = gr[n] * residualOverVariance
+                                        dr[k] = gr[n] * 0.5 * (residualOverVariance * d - 1) * ratio
                                     }
                                 }
                             }
@@ -119,12 +124,12 @@ func gaussianLearnedVarianceForward(_ targets: Tensor, _ mean: Tensor, _ rawVari
                     for n in 0..<batch {
                         var total: Float = 0
                         for k in (n * size)..<((n + 1) * size) {
-                            let variance = softplus(raw[k])
+                            let v = softplusVariance(raw[k])
                             // log(log1p(eʳ)) = r + log1p(−eʳ/2 + …) ≈ r below −20, where
                             // softplus itself heads for the denormals.
-                            let logVariance = raw[k] < -20 ? raw[k] : logarithm(variance)
+                            let logVariance = raw[k] < -20 ? raw[k] : logarithm(v)
                             let d = x[k] - mu[k]
-                            total += -d * d / (2 * variance) - 0.5 * (logTwoPi + logVariance)
+                            total += -0.5 * (d / v) * d - 0.5 * (logTwoPi + logVariance)
                         }
                         out[n] = total
                     }
@@ -132,4 +137,12 @@ func gaussianLearnedVarianceForward(_ targets: Tensor, _ mean: Tensor, _ rawVari
             }
         }
     })
+}
+
+/// softplus(raw), kept above zero (at the smallest denormal, reached for raw < −103) so that a
+/// mean that fits its target exactly gives 0/v = 0 rather than 0/0. A mean that misses its
+/// target under such a variance still gives −∞, the true value, for `checkFinite` to report.
+@inline(__always)
+func softplusVariance(_ raw: Float) -> Float {
+    max(softplus(raw), Float.leastNonzeroMagnitude)
 }

@@ -5,8 +5,9 @@ import TensorCore
 /// `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`, `m̂ = m/(1−β₁ᵗ)`, `v̂ = v/(1−β₂ᵗ)`,
 /// `θ ← θ − lr·m̂/(√v̂ + ε)`.
 ///
-/// Defaults are the paper's (and Keras's): lr 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-8. V-ABC trains
-/// with them (vabc V-B). Construct one per model; its moments follow `Model.parameterPaths`.
+/// Defaults are the paper's (and PyTorch's; Keras's ε is 1e-7): lr 1e-3, β₁ 0.9, β₂ 0.999,
+/// ε 1e-8. V-ABC trains with "default values" (vabc V-B). Construct one per model; its moments
+/// follow `Model.parameterPaths`.
 public struct Adam<Model: ParameterCollection>: Optimizer {
     public var learningRate: Float
     public let beta1: Float

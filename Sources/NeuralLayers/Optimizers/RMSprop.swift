@@ -5,8 +5,11 @@ import TensorCore
 /// `s ← ρs + (1−ρ)g²`; without momentum `θ ← θ − lr·g/(√s + ε)`; with momentum μ
 /// `b ← μb + g/(√s + ε)`, `θ ← θ − lr·b`.
 ///
-/// Defaults are Keras's, which the semi-supervised VAE used: lr 1e-3, ρ 0.9, no momentum,
-/// ε 1e-7. Construct one per model; its state follows `Model.parameterPaths`.
+/// Defaults are Keras's: lr 1e-3, ρ 0.9, no momentum, ε 1e-7. semisupervised-vae trains
+/// "with RMSprop without decay and a momentum parameter of 0.9" (appendix, lr 5e-4 or 1e-3);
+/// Keras's RMSprop of the time had no momentum and 0.9 was its ρ, so that reading is ρ = 0.9,
+/// momentum 0, while PyTorch's momentum is available as `momentum`. Construct one per model;
+/// its state follows `Model.parameterPaths`.
 public struct RMSprop<Model: ParameterCollection>: Optimizer {
     public var learningRate: Float
     public let rho: Float

@@ -16,9 +16,11 @@ public struct ConvolutionalEncoder: ContextualLayer {
     public var dense: Dense
     public var denseNorm: BatchNorm
     @noDerivative public let dropout: Dropout
+    @noDerivative public let activation: Activation
 
     public init(imageChannels: Int = 1, channels: Int = 64, imageSize: Int = 28, topSize: Int = 512,
-                generator: inout SeededGenerator) {
+                activation: Activation = .relu, generator: inout SeededGenerator) {
+        self.activation = activation
         conv1 = Conv2D(kernelSize: 3, inputChannels: imageChannels, outputChannels: channels, generator: &generator)
         norm1 = BatchNorm(channels: channels)
         conv2 = Conv2D(kernelSize: 3, inputChannels: channels, outputChannels: channels, generator: &generator)
@@ -33,10 +35,10 @@ public struct ConvolutionalEncoder: ContextualLayer {
 
     @differentiable(reverse)
     public func callAsFunction(_ input: Tensor, in context: ForwardContext) -> Tensor {
-        var x = relu(norm1(conv1(input), in: context))
-        x = relu(norm2(conv2(x), in: context))
-        x = relu(norm3(conv3(x), in: context))
-        let top = relu(denseNorm(dense(x.flattenedBatch()), in: context))
+        var x = activation(norm1(conv1(input), in: context))
+        x = activation(norm2(conv2(x), in: context))
+        x = activation(norm3(conv3(x), in: context))
+        let top = activation(denseNorm(dense(x.flattenedBatch()), in: context))
         return dropout(top, in: context)
     }
 
@@ -68,9 +70,11 @@ public struct ConvolutionalDecoder: ContextualLayer {
     @noDerivative public let dropout: Dropout
     @noDerivative public let gridSize: Int
     @noDerivative public let channels: Int
+    @noDerivative public let activation: Activation
 
     public init(inputSize: Int, channels: Int = 64, imageSize: Int = 28, imageChannels: Int = 1,
-                generator: inout SeededGenerator) {
+                activation: Activation = .relu, generator: inout SeededGenerator) {
+        self.activation = activation
         gridSize = imageSize / 2
         self.channels = channels
         dense = Dense(inputSize: inputSize, outputSize: gridSize * gridSize * channels, generator: &generator)
@@ -88,12 +92,12 @@ public struct ConvolutionalDecoder: ContextualLayer {
 
     @differentiable(reverse)
     public func callAsFunction(_ input: Tensor, in context: ForwardContext) -> Tensor {
-        let top = dropout(relu(denseNorm(dense(input), in: context)), in: context)
+        let top = dropout(activation(denseNorm(dense(input), in: context)), in: context)
         let batch = withoutDerivative(at: input).rows
         var x = top.reshaped(to: [batch, gridSize, gridSize, channels])
-        x = relu(norm1(deconv1(x), in: context))
-        x = relu(norm2(deconv2(x), in: context))
-        x = relu(norm3(deconv3(x), in: context))
+        x = activation(norm1(deconv1(x), in: context))
+        x = activation(norm2(deconv2(x), in: context))
+        x = activation(norm3(deconv3(x), in: context))
         return output(x)
     }
 
@@ -116,15 +120,15 @@ extension SemiSupervisedVAE where Encoder == ConvolutionalEncoder, Decoder == Co
     /// The convolutional model of Table 14 (`SS_CNN`, `ES_CNN`, `EU_CNN`).
     public init(convolutionalVariant variant: ModelVariant, imageSize: Int = 28, channels: Int = 64,
                 topSize: Int = 512, latentSize: Int = 2, classCount: Int = 10, classWeight: Float = 1,
-                generator: inout SeededGenerator) {
+                hiddenActivation: Activation = .relu, generator: inout SeededGenerator) {
         let encoder = ConvolutionalEncoder(channels: channels, imageSize: imageSize, topSize: topSize,
-                                           generator: &generator)
+                                           activation: hiddenActivation, generator: &generator)
         let mean = Dense(inputSize: topSize, outputSize: latentSize, generator: &generator)
         let logVariance = Dense(inputSize: topSize, outputSize: latentSize, generator: &generator)
         let classifier = Dense(inputSize: topSize, outputSize: classCount, generator: &generator)
         let decoderInput = latentSize + (variant.decoderReadsClasses ? classCount : 0)
         let decoder = ConvolutionalDecoder(inputSize: decoderInput, channels: channels, imageSize: imageSize,
-                                           generator: &generator)
+                                           activation: hiddenActivation, generator: &generator)
         self.init(encoder: encoder, latentMean: mean, latentLogVariance: logVariance, classifier: classifier,
                   decoder: decoder, variant: variant, likelihood: .bernoulli, classWeight: classWeight)
     }

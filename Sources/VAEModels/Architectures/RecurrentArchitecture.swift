@@ -12,10 +12,10 @@ public struct RecurrentEncoder: ContextualLayer {
     public var top: Dense
 
     public init(features: Int = 6, projectionSize: Int = 40, lstmSize: Int = 40, topSize: Int = 30,
-                generator: inout SeededGenerator) {
-        inputProjection = Dense(inputSize: features, outputSize: projectionSize, activation: .relu, generator: &generator)
+                activation: Activation = .relu, generator: inout SeededGenerator) {
+        inputProjection = Dense(inputSize: features, outputSize: projectionSize, activation: activation, generator: &generator)
         lstm = LSTM(inputSize: projectionSize, hiddenSize: lstmSize, generator: &generator)
-        top = Dense(inputSize: lstmSize, outputSize: topSize, activation: .relu, generator: &generator)
+        top = Dense(inputSize: lstmSize, outputSize: topSize, activation: activation, generator: &generator)
     }
 
     @differentiable(reverse)
@@ -40,10 +40,10 @@ public struct RecurrentDecoder: ContextualLayer {
     public var output: Dense
 
     public init(inputSize: Int, projectionSize: Int = 30, lstmSize: Int = 40, hiddenSize: Int = 40,
-                features: Int = 6, generator: inout SeededGenerator) {
-        inputProjection = Dense(inputSize: inputSize, outputSize: projectionSize, activation: .relu, generator: &generator)
+                features: Int = 6, activation: Activation = .relu, generator: inout SeededGenerator) {
+        inputProjection = Dense(inputSize: inputSize, outputSize: projectionSize, activation: activation, generator: &generator)
         lstm = LSTM(inputSize: projectionSize, hiddenSize: lstmSize, generator: &generator)
-        hidden = Dense(inputSize: lstmSize, outputSize: hiddenSize, activation: .relu, generator: &generator)
+        hidden = Dense(inputSize: lstmSize, outputSize: hiddenSize, activation: activation, generator: &generator)
         output = Dense(inputSize: hiddenSize, outputSize: 2 * features, generator: &generator)
     }
 
@@ -65,13 +65,15 @@ public typealias RecurrentSemiSupervisedVAE = SemiSupervisedVAE<RecurrentEncoder
 extension SemiSupervisedVAE where Encoder == RecurrentEncoder, Decoder == RecurrentDecoder {
     /// The recurrent model of Table 15 (`SS_RNN`, `ES_RNN`, `EU_RNN`) for UCI-HAR windows.
     public init(recurrentVariant variant: ModelVariant, features: Int = 6, latentSize: Int = 2,
-                classCount: Int = 6, classWeight: Float = 1, generator: inout SeededGenerator) {
-        let encoder = RecurrentEncoder(features: features, generator: &generator)
+                classCount: Int = 6, classWeight: Float = 1, hiddenActivation: Activation = .relu,
+                generator: inout SeededGenerator) {
+        let encoder = RecurrentEncoder(features: features, activation: hiddenActivation, generator: &generator)
         let mean = Dense(inputSize: 30, outputSize: latentSize, generator: &generator)
         let logVariance = Dense(inputSize: 30, outputSize: latentSize, generator: &generator)
         let classifier = Dense(inputSize: 30, outputSize: classCount, generator: &generator)
         let decoderInput = latentSize + (variant.decoderReadsClasses ? classCount : 0)
-        let decoder = RecurrentDecoder(inputSize: decoderInput, features: features, generator: &generator)
+        let decoder = RecurrentDecoder(inputSize: decoderInput, features: features, activation: hiddenActivation,
+                                       generator: &generator)
         self.init(encoder: encoder, latentMean: mean, latentLogVariance: logVariance, classifier: classifier,
                   decoder: decoder, variant: variant, likelihood: .gaussianLearnedVariance, classWeight: classWeight)
     }

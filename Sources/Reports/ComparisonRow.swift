@@ -1,0 +1,66 @@
+import Foundation
+
+/// One line of a paper-versus-ours table: what the paper reports for a cell of one of its
+/// tables, and what our runs give (mean and sample standard deviation over `n` runs).
+public struct ComparisonRow: Hashable, Sendable {
+    public var table: String
+    public var dataset: String
+    public var model: String
+    public var setting: String
+    public var metric: String
+    public var paperMean: Double?
+    public var paperStd: Double?
+    public var oursMean: Double?
+    public var oursStd: Double?
+    /// Runs behind `oursMean` (0 when none has run).
+    public var n: Int
+
+    public init(table: String, dataset: String, model: String, setting: String, metric: String,
+                paperMean: Double?, paperStd: Double?, oursMean: Double?, oursStd: Double?, n: Int) {
+        self.table = table
+        self.dataset = dataset
+        self.model = model
+        self.setting = setting
+        self.metric = metric
+        self.paperMean = paperMean
+        self.paperStd = paperStd
+        self.oursMean = oursMean
+        self.oursStd = oursStd
+        self.n = n
+    }
+
+    /// The CSV columns, in order.
+    public static let csvHeader = ["table", "dataset", "model", "setting", "metric",
+                                   "paper_mean", "paper_std", "ours_mean", "ours_std", "n"]
+
+    /// The row's CSV fields: numbers in full precision, missing ones empty.
+    public var csvFields: [String] {
+        [table, dataset, model, setting, metric,
+         NumberFormat.exact(paperMean), NumberFormat.exact(paperStd),
+         NumberFormat.exact(oursMean), NumberFormat.exact(oursStd), String(n)]
+    }
+
+    public static func csvTable(_ rows: [ComparisonRow]) -> CSVTable {
+        var table = CSVTable(header: csvHeader)
+        for row in rows { table.append(row.csvFields) }
+        return table
+    }
+
+    /// Writes the rows as CSV to `url` atomically.
+    public static func write(_ rows: [ComparisonRow], to url: URL) throws {
+        try csvTable(rows).write(to: url)
+    }
+
+    /// A markdown table: dataset, model, setting, metric, paper, ours (mean ± std), n.
+    public static func markdownTable(_ rows: [ComparisonRow], decimals: Int) -> MarkdownTable {
+        var table = MarkdownTable(header: ["dataset", "model", "setting", "metric", "paper", "ours", "n"],
+                                  alignments: [.left, .left, .left, .left, .right, .right, .right])
+        for row in rows {
+            table.append([row.dataset, row.model, row.setting, row.metric,
+                          NumberFormat.meanPlusMinus(row.paperMean, row.paperStd, decimals: decimals),
+                          row.n == 0 ? "not run" : NumberFormat.meanPlusMinus(row.oursMean, row.oursStd, decimals: decimals),
+                          String(row.n)])
+        }
+        return table
+    }
+}

@@ -1,0 +1,104 @@
+import Experiments
+import Foundation
+
+/// What a report says about how its numbers were made.
+public struct ReportProvenance: Sendable {
+    public var profile: Profile
+    /// Seeds (runs) per cell of the tables.
+    public var seedsPerCell: Int
+    public var git: GitState
+    public var machine: MachineDescription
+    /// When the report was written, ISO 8601.
+    public var date: String
+    /// Training time behind the report, in seconds (e.g. the sum of its runs' seconds).
+    public var secondsSpent: Double
+    /// The exact command that regenerates the report (`make figures SECTION=… PROFILE=…`).
+    public var command: String
+
+    public init(profile: Profile, seedsPerCell: Int, provenance: Provenance,
+                date: String = Provenance.isoDate(), secondsSpent: Double, command: String) {
+        self.profile = profile
+        self.seedsPerCell = seedsPerCell
+        self.git = provenance.git
+        self.machine = provenance.machine
+        self.date = date
+        self.secondsSpent = secondsSpent
+        self.command = command
+    }
+}
+
+/// A markdown report built block by block and written atomically.
+public struct MarkdownReport: Sendable {
+    public var title: String
+    public private(set) var blocks: [String] = []
+
+    public init(title: String) {
+        self.title = title
+    }
+
+    public mutating func heading(_ text: String, level: Int = 2) {
+        precondition((2...6).contains(level), "level 1 is the title; use 2...6")
+        blocks.append(String(repeating: "#", count: level) + " " + text + "\n")
+    }
+
+    public mutating func paragraph(_ text: String) {
+        blocks.append(text.trimmingCharacters(in: .whitespacesAndNewlines) + "\n")
+    }
+
+    public mutating func bulletList(_ items: [String]) {
+        blocks.append(items.map { "- " + $0 + "\n" }.joined())
+    }
+
+    /// A table, with an optional caption paragraph above it.
+    public mutating func table(_ table: MarkdownTable, caption: String? = nil) {
+        if let caption { paragraph(caption) }
+        blocks.append(table.markdown)
+    }
+
+    /// An image link; `path` is relative to the report's folder.
+    public mutating func image(_ path: String, alt: String) {
+        let escapedAlt = alt.replacingOccurrences(of: "]", with: "\\]")
+        let escapedPath = path.replacingOccurrences(of: " ", with: "%20")
+        blocks.append("![\(escapedAlt)](\(escapedPath))\n")
+    }
+
+    /// An image link to `file`, written relative to the folder of `report`.
+    public mutating func image(_ file: URL, alt: String, report: URL) {
+        image(MarkdownReport.relativePath(from: report.deletingLastPathComponent(), to: file), alt: alt)
+    }
+
+    /// The provenance section: profile and seeds, commit, date, machine, time, command.
+    public mutating func provenance(_ provenance: ReportProvenance) {
+        heading("Provenance")
+        let seeds = provenance.seedsPerCell == 1 ? "1 seed" : "\(provenance.seedsPerCell) seeds"
+        let commit = provenance.git.commit + (provenance.git.dirty ? " (with uncommitted changes)" : "")
+        let machine = provenance.machine
+        bulletList([
+            "Profile: \(provenance.profile) (\(seeds) per cell; n in the tables counts the runs behind each number)",
+            "Commit: \(commit)",
+            "Date: \(provenance.date)",
+            "Machine: \(machine.hostname), \(machine.cpuModel), \(machine.coreCount) cores, OpenBLAS core \(machine.openBLASCore)",
+            "Training time: \(ProgressReporter.duration(provenance.secondsSpent))",
+            "Regenerate with: `\(provenance.command)`",
+        ])
+    }
+
+    /// The whole report: `# title`, then the blocks separated by blank lines.
+    public var markdown: String {
+        (["# \(title)\n"] + blocks).joined(separator: "\n")
+    }
+
+    public func write(to url: URL) throws {
+        try AtomicFile.write(markdown, to: url)
+    }
+
+    /// The path of `file` relative to `folder` (`../figures/x.png` style).
+    public static func relativePath(from folder: URL, to file: URL) -> String {
+        let base = folder.standardizedFileURL.pathComponents
+        let target = file.standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(base.count, target.count), base[common] == target[common] { common += 1 }
+        let ups = Array(repeating: "..", count: base.count - common)
+        return (ups + target[common...]).joined(separator: "/")
+    }
+}
