@@ -37,7 +37,7 @@ bench: build ## speed and memory figures; writes results/bench/
 	$(BIN)/vae-bench --output results/bench
 
 data: build ## fetch and verify every data set into data/ (DATA_MIRROR=dir to copy from a mirror)
-	$(BIN)/fetch-data --all $(if $(DATA_MIRROR),--mirror $(DATA_MIRROR),)
+	$(BIN)/fetch-data --all --available $(if $(DATA_MIRROR),--mirror $(DATA_MIRROR),)
 
 figures: build ## regenerate the paper sections' reports and figures (PROFILE=, SECTION=)
 	@tools/run-sections.sh "$(BIN)" "$(PROFILE)" "$(SECTION)"

@@ -86,7 +86,9 @@ extension HyperparameterValue: ExpressibleByIntegerLiteral, ExpressibleByFloatLi
 extension HyperparameterValue: CustomStringConvertible {
     public var description: String {
         switch self {
-        case .number: return CanonicalJSON.encode(self)
+        case .number(let value):
+            if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
+            return value.description
         case .string(let value): return value
         case .bool(let value): return String(value)
         case .array(let values): return "[" + values.map(\.description).joined(separator: ", ") + "]"

@@ -27,8 +27,9 @@ public struct Provenance: Codable, Hashable, Sendable {
     }
 
     /// The commit and dirty flag of the repository at `folder`; commit `"unknown"` (and not
-    /// dirty) when git is missing or `folder` is not in a repository. Changes under
-    /// `results/` do not count as dirty: run files are written there by the runs themselves.
+    /// dirty) when git is missing or `folder` is not in a repository. The whole work tree
+    /// counts, wherever `folder` is in it, except `results/`: run files are written there by
+    /// the runs themselves.
     public static func gitState(of folder: URL? = nil) -> GitState {
         guard let git = ExternalCommand.locate("git"),
               let head = try? ExternalCommand.run(git, arguments: ["rev-parse", "HEAD"], in: folder),
@@ -36,7 +37,7 @@ public struct Provenance: Codable, Hashable, Sendable {
         else { return GitState(commit: "unknown", dirty: false) }
         let commit = head.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         let status = try? ExternalCommand.run(
-            git, arguments: ["status", "--porcelain", "--", ".", ":(exclude,top)results"], in: folder)
+            git, arguments: ["status", "--porcelain", "--", ":/", ":(exclude,top)results"], in: folder)
         let dirty = status.map { $0.status != 0 || !$0.standardOutput.isEmpty } ?? true
         return GitState(commit: commit.isEmpty ? "unknown" : commit, dirty: dirty)
     }

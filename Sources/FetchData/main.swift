@@ -43,7 +43,8 @@ struct FetchData: ParsableCommand {
     }
 
     func run() throws {
-        let store = DataStore(root: URL(fileURLWithPath: root), mirror: mirror.map { URL(fileURLWithPath: $0) },
+        let store = DataStore(root: URL(fileURLWithPath: root),
+                              mirror: mirror.map { URL(fileURLWithPath: $0) } ?? DataStore.environmentMirror,
                               allowDownload: !offline, showProgress: !quiet)
         let sets = all ? DatasetName.allCases : names.compactMap(DatasetName.init(rawValue:))
         var failed = [DatasetName]()

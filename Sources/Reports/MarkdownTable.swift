@@ -36,16 +36,17 @@ public struct MarkdownTable: Sendable {
             }
             return "| " + padded.joined(separator: " | ") + " |\n"
         }
+        // The rule spans the cell padding too: |:------|------:|
         let rule = alignments.enumerated().map { column, alignment -> String in
-            let width = widths[column]
+            let dashes = widths[column]
             switch alignment {
-            case .left: return ":" + String(repeating: "-", count: width - 1)
-            case .right: return String(repeating: "-", count: width - 1) + ":"
-            case .center: return ":" + String(repeating: "-", count: width - 2) + ":"
+            case .left: return ":" + String(repeating: "-", count: dashes + 1)
+            case .right: return String(repeating: "-", count: dashes + 1) + ":"
+            case .center: return ":" + String(repeating: "-", count: dashes) + ":"
             }
         }
         var text = line(cells[0])
-        text += "| " + rule.joined(separator: " | ") + " |\n"
+        text += "|" + rule.joined(separator: "|") + "|\n"
         for row in cells.dropFirst() { text += line(row) }
         return text
     }

@@ -70,6 +70,25 @@ final class DownloadTests: XCTestCase {
         XCTAssertEqual(visibleFiles(root), [])
     }
 
+    func testFilePlacedByHandIsVerifiedOnceAndLeftAloneWhenBad() throws {
+        let server = try LoopbackHTTPServer(files: ["/a.bin": good, "/b.bin": other])
+        defer { server.stop() }
+        let root = try Fixtures.temporaryDirectory(self)
+        let dir = root.appendingPathComponent("mnist")
+        var wrong = good
+        wrong[0] ^= 1
+        try Fixtures.write(wrong, to: dir.appendingPathComponent("a.bin"))
+        let s = store(root, [server.baseURL])
+        assertDatasetError(try s.ensure(spec: fixtureSpec()), mentions: [dir.appendingPathComponent("a.bin").path, "MD5", "fails verification"])
+        XCTAssertEqual([UInt8](try Data(contentsOf: dir.appendingPathComponent("a.bin"))), wrong)
+        XCTAssertEqual(server.requests, [])
+        // Replaced by a good copy: verified, recorded, then the rest is downloaded.
+        try Fixtures.write(good, to: dir.appendingPathComponent("a.bin"))
+        try s.ensure(spec: fixtureSpec())
+        XCTAssertEqual(server.requests, ["/b.bin"])
+        XCTAssertEqual(visibleFiles(dir), [".verified", "a.bin", "b.bin"])
+    }
+
     func testUnreachableSourceGivesInstructions() throws {
         let server = try LoopbackHTTPServer(files: [:])
         defer { server.stop() }

@@ -25,6 +25,30 @@ final class ProvenanceTests: XCTestCase {
         XCTAssertTrue(state.commit.allSatisfy(\.isHexDigit))
     }
 
+    /// A scratch repository: results/ does not make the tree dirty, a changed source does,
+    /// wherever in the tree the question is asked from.
+    func testDirtyFlagIgnoresResults() throws {
+        let git = try XCTUnwrap(ExternalCommand.locate("git"), "git is not installed")
+        let repository = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: repository) }
+        let sources = repository.appendingPathComponent("Sources")
+        try FileManager.default.createDirectory(at: sources, withIntermediateDirectories: true)
+        try "let a = 1\n".write(to: repository.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
+        try "let b = 1\n".write(to: sources.appendingPathComponent("b.swift"), atomically: true, encoding: .utf8)
+        for arguments in [["init", "-q"], ["add", "."],
+                          ["-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "start"]] {
+            let result = try ExternalCommand.run(git, arguments: arguments, in: repository)
+            XCTAssertEqual(result.status, 0, result.standardError)
+        }
+        let clean = Provenance.gitState(of: sources)
+        XCTAssertEqual(clean.commit.count, 40)
+        XCTAssertFalse(clean.dirty)
+        try AtomicFile.write("{}", to: repository.appendingPathComponent("results/runs/s/abc.json"))
+        XCTAssertFalse(Provenance.gitState(of: sources).dirty, "run files made the tree dirty")
+        try "let a = 2\n".write(to: repository.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
+        XCTAssertTrue(Provenance.gitState(of: sources).dirty, "a change outside the asking folder was missed")
+    }
+
     func testCurrentMachine() {
         let provenance = Provenance.current(openBLASCore: "Zen")
         XCTAssertEqual(provenance.machine.openBLASCore, "Zen")

@@ -31,6 +31,19 @@ final class RunStoreTests: XCTestCase {
         XCTAssertEqual(loaded.status, .completed)
     }
 
+    /// Awkward doubles must read back bit for bit, or the stored id would not match.
+    func testAwkwardNumbersKeepTheirIdThroughTheFile() throws {
+        let store = RunStore(root: root)
+        var configuration = cell(1)
+        configuration.hyperparameters = ["sum": .number(0.1 + 0.2), "tiny": 1e-7, "third": .number(1.0 / 3.0),
+                                         "huge": 1.7976931348623157e308, "negative": -0.0005,
+                                         "big integer": 9007199254740993, "list": [0.0005, "x", false]]
+        try store.save(sampleRecord(configuration))
+        let loaded = try XCTUnwrap(try store.record(for: configuration))
+        XCTAssertEqual(loaded.configuration, configuration)
+        XCTAssertEqual(loaded.configuration.id, configuration.id)
+    }
+
     func testFileIsPrettyPrintedWithSortedKeys() throws {
         let store = RunStore(root: root)
         let record = sampleRecord(cell(1))

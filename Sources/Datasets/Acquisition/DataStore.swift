@@ -24,12 +24,22 @@ public struct DataStore: Sendable {
     /// Seconds without data before a request is given up.
     public var requestTimeout: TimeInterval = 30
 
-    /// `root` defaults to `$DATA_ROOT` or `data`; `mirror` to `$DATA_MIRROR` when set.
-    public init(root: URL? = nil, mirror: URL? = nil, baseURLs: [DatasetName: [URL]] = [:],
-                allowDownload: Bool = true, showProgress: Bool = true) {
-        let environment = ProcessInfo.processInfo.environment
-        self.root = root ?? URL(fileURLWithPath: environment["DATA_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "data")
-        self.mirror = mirror ?? environment["DATA_MIRROR"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+    /// `$DATA_ROOT`, else `data` (relative to the working directory: executables run from the
+    /// repository root).
+    public static var defaultRoot: URL {
+        URL(fileURLWithPath: ProcessInfo.processInfo.environment["DATA_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "data")
+    }
+
+    /// `$DATA_MIRROR` when set.
+    public static var environmentMirror: URL? {
+        ProcessInfo.processInfo.environment["DATA_MIRROR"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+    }
+
+    /// A store at `root`; `mirror: nil` means no mirror.
+    public init(root: URL = DataStore.defaultRoot, mirror: URL? = DataStore.environmentMirror,
+                baseURLs: [DatasetName: [URL]] = [:], allowDownload: Bool = true, showProgress: Bool = true) {
+        self.root = root
+        self.mirror = mirror
         self.baseURLs = baseURLs
         self.allowDownload = allowDownload
         self.showProgress = showProgress
@@ -87,9 +97,12 @@ public struct DataStore: Sendable {
 
         if !missing.isEmpty && allowDownload {
             let bases = baseURLs[name] ?? spec.defaultBaseURLs.compactMap(URL.init(string:))
+            // A server that cannot be reached (as opposed to answering 404) is not asked again
+            // for the set's other files: 144 MIT-BIH files must not mean 144 timeouts.
+            var unreachable = Set<URL>()
             for item in spec.downloads where item.provides(missing.map(\.path)) {
                 var installed = false
-                for base in bases where !installed {
+                for base in bases where !installed && !unreachable.contains(base) {
                     guard let url = URL(string: item.remotePath, relativeTo: base)?.absoluteURL else { continue }
                     do {
                         let memberFailures = try download(item, from: url, spec: spec, directory: directory)
@@ -98,7 +111,11 @@ public struct DataStore: Sendable {
                         installed = true
                     } catch let error as DatasetError {
                         attempts.append(error.description)
-                        if case .downloadFailed = error {} else { verificationFailures.append(error) }
+                        if case let .downloadFailed(_, reason) = error {
+                            if !reason.hasPrefix("HTTP status") { unreachable.insert(base) }
+                        } else {
+                            verificationFailures.append(error)
+                        }
                     }
                 }
                 missing = spec.files.filter { !isPresent($0, in: directory) }

@@ -14,6 +14,7 @@ final class ProgressReporter {
     private var total: Int64 = -1
     private var lastDrawn = Date.distantPast
     private var lastPercentLogged = -1
+    private var started = false
 
     init(label: String, enabled: Bool) {
         self.label = label
@@ -22,6 +23,7 @@ final class ProgressReporter {
     }
 
     func start(expectedBytes: Int64) {
+        started = true
         total = expectedBytes
         if enabled && !isTerminal { log("downloading \(label) (\(total > 0 ? megabytes(total) : "size unknown"))") }
     }
@@ -50,7 +52,8 @@ final class ProgressReporter {
     }
 
     func finish(received: Int64, success: Bool) {
-        guard enabled else { return }
+        // A request that never got a response is reported by the caller's error alone.
+        guard enabled, started else { return }
         if isTerminal { write("\r\u{1B}[K") }
         log("\(success ? "downloaded" : "failed") \(label) (\(megabytes(received)))")
     }

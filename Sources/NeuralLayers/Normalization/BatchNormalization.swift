@@ -53,49 +53,16 @@ func vjpBatchNormalized(_ input: Tensor, scale: Tensor, offset: Tensor, epsilon:
     let invStd = inverseDeviation(variance, epsilon: epsilon)
     let value = normalizedAffine(input, scale: scale, offset: offset, mean: mean, inverseDeviation: invStd)
     return (value, { outputGradient in
-        // x̂ = (x − μ)·σ⁻¹;  dOffset = Σ dy;  dScale = Σ dy·x̂;
-        // dx = γ·σ⁻¹ · (dy − dOffset/m − x̂·dScale/m)   (the batch statistics' own terms folded in)
-        let c = input.columns, m = input.count / c
-        var offsetSums = [Double](repeating: 0, count: c), scaleSums = [Double](repeating: 0, count: c)
-        input.scalars.withUnsafeBufferPointer { x in
-            outputGradient.scalars.withUnsafeBufferPointer { dy in
-                mean.scalars.withUnsafeBufferPointer { mu in
-                    invStd.scalars.withUnsafeBufferPointer { s in
-                        for row in 0..<m {
-                            for j in 0..<c {
-                                let g = Double(dy[row * c + j])
-                                offsetSums[j] += g
-                                scaleSums[j] += g * Double((x[row * c + j] - mu[j]) * s[j])
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let offsetGradient = Tensor(shape: [c], scalars: offsetSums.map(Float.init))
-        let scaleGradient = Tensor(shape: [c], scalars: scaleSums.map(Float.init))
-        let inputGradient = Tensor(shape: input.shape, unsafeUninitialized: { dx in
-            input.scalars.withUnsafeBufferPointer { x in
-                outputGradient.scalars.withUnsafeBufferPointer { dy in
-                    mean.scalars.withUnsafeBufferPointer { mu in
-                        invStd.scalars.withUnsafeBufferPointer { s in
-                            scale.scalars.withUnsafeBufferPointer { gamma in
-                                let meanOffset = offsetSums.map { Float($0 / Double(m)) }
-                                let meanScale = scaleSums.map { Float($0 / Double(m)) }
-                                for row in 0..<m {
-                                    for j in 0..<c {
-                                        let i = row * c + j
-                                        let normalized = (x[i] - mu[j]) * s[j]
-                                        dx[i] = gamma[j] * s[j] * (dy[i] - meanOffset[j] - normalized * meanScale[j])
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        })
-        return (inputGradient, scaleGradient, offsetGradient)
+        // x̂ = (x − μ)·s with s = 1/√(σ² + ε);  dOffset = Σ dy;  dScale = Σ dy·x̂;
+        // dx = γs · (dy − dOffset/m − x̂·dScale/m)   (the batch statistics' own terms folded in)
+        let (offsetGradient, scaleGradient) = affineParameterGradients(outputGradient, input, mean: mean,
+                                                                      inverseDeviation: invStd)
+        let m = Float(input.count / input.columns)
+        // Per channel dx = k₁·dy + k₂·x + k₃, one fused pass.
+        let k1 = scale.zipMap(invStd, *)
+        let k2 = k1.zipMap(invStd) { -$0 * $1 }.zipMap(scaleGradient) { $0 * $1 / m }
+        let k3 = k1.zipMap(offsetGradient) { -$0 * $1 / m }.zipMap(k2.zipMap(mean, *), -)
+        return (channelAffine(outputGradient, k1, plus: input, k2, plus: k3), scaleGradient, offsetGradient)
     })
 }
 
@@ -118,34 +85,63 @@ func vjpBatchNormalizedInference(_ input: Tensor, scale: Tensor, offset: Tensor,
     let invStd = inverseDeviation(variance, epsilon: epsilon)
     let value = normalizedAffine(input, scale: scale, offset: offset, mean: mean, inverseDeviation: invStd)
     return (value, { outputGradient in
-        // The statistics are constants here: dx = γ·σ⁻¹·dy, dScale = Σ dy·x̂, dOffset = Σ dy.
-        let c = input.columns, m = input.count / c
-        var offsetGradient = Tensor(shape: [c], repeating: 0), scaleGradient = Tensor(shape: [c], repeating: 0)
-        let inputGradient = Tensor(shape: input.shape, unsafeUninitialized: { dx in
+        // The statistics are constants here: dx = γs·dy, dScale = Σ dy·x̂, dOffset = Σ dy.
+        let (offsetGradient, scaleGradient) = affineParameterGradients(outputGradient, input, mean: mean,
+                                                                      inverseDeviation: invStd)
+        let inputGradient = channelAffine(outputGradient, scale.zipMap(invStd, *), plus: input,
+                                          .zeros([input.columns]), plus: .zeros([input.columns]))
+        return (inputGradient, scaleGradient, offsetGradient)
+    })
+}
+
+/// dOffset = Σ dy and dScale = Σ dy·x̂ = s·(Σ dy·x − μ·Σ dy) per channel, summed in Double.
+///
+/// outputGradient, input `[..., c]`; mean, inverseDeviation `[c]` → two `[c]`.
+private func affineParameterGradients(_ outputGradient: Tensor, _ input: Tensor, mean: Tensor,
+                                      inverseDeviation: Tensor) -> (offset: Tensor, scale: Tensor) {
+    let c = input.columns, m = input.count / c
+    var gradientSums = [Double](repeating: 0, count: c), productSums = [Double](repeating: 0, count: c)
+    gradientSums.withUnsafeMutableBufferPointer { gs in
+        productSums.withUnsafeMutableBufferPointer { ps in
             input.scalars.withUnsafeBufferPointer { x in
                 outputGradient.scalars.withUnsafeBufferPointer { dy in
-                    mean.scalars.withUnsafeBufferPointer { mu in
-                        invStd.scalars.withUnsafeBufferPointer { s in
-                            scale.scalars.withUnsafeBufferPointer { gamma in
-                                offsetGradient.scalars.withUnsafeMutableBufferPointer { dOffset in
-                                    scaleGradient.scalars.withUnsafeMutableBufferPointer { dScale in
-                                        for row in 0..<m {
-                                            for j in 0..<c {
-                                                let i = row * c + j
-                                                dx[i] = gamma[j] * s[j] * dy[i]
-                                                dOffset[j] += dy[i]
-                                                dScale[j] += dy[i] * (x[i] - mu[j]) * s[j]
-                                            }
-                                        }
-                                    }
-                                }
+                    for row in 0..<m {
+                        for j in 0..<c {
+                            let g = Double(dy[row * c + j])
+                            gs[j] += g
+                            ps[j] += g * Double(x[row * c + j])
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let scaleGradient = (0..<c).map { j -> Float in
+        let centred: Double = productSums[j] - Double(mean.scalars[j]) * gradientSums[j]
+        return Float(centred * Double(inverseDeviation.scalars[j]))
+    }
+    return (Tensor(shape: [c], scalars: gradientSums.map { Float($0) }), Tensor(shape: [c], scalars: scaleGradient))
+}
+
+/// a ⊙ u + b ⊙ v + d per channel: u, v `[..., c]`; a, b, d `[c]`.
+private func channelAffine(_ u: Tensor, _ a: Tensor, plus v: Tensor, _ b: Tensor, plus d: Tensor) -> Tensor {
+    let c = u.columns
+    return Tensor(shape: u.shape, unsafeUninitialized: { out in
+        u.scalars.withUnsafeBufferPointer { u in
+            v.scalars.withUnsafeBufferPointer { v in
+                a.scalars.withUnsafeBufferPointer { a in
+                    b.scalars.withUnsafeBufferPointer { b in
+                        d.scalars.withUnsafeBufferPointer { d in
+                            var base = 0
+                            while base < out.count {
+                                for j in 0..<c { out[base + j] = a[j] * u[base + j] + b[j] * v[base + j] + d[j] }
+                                base += c
                             }
                         }
                     }
                 }
             }
-        })
-        return (inputGradient, scaleGradient, offsetGradient)
+        }
     })
 }
 

@@ -1,0 +1,55 @@
+import XCTest
+import Experiments
+@testable import Reports
+
+final class MarkdownReportTests: XCTestCase {
+    func testReportText() throws {
+        var report = MarkdownReport(title: "Semi-supervised VAE: Table 2")
+        report.paragraph("Error rates on MNIST with 100 labels.\n")
+        var table = MarkdownTable(header: ["model", "error (%)", "n"])
+        table.append(["SS_D", "2.71 ± 0.11", "4"])
+        report.table(table, caption: "Table 2 (ours).")
+        report.image("figures/table2.png", alt: "Table 2 [bars]")
+        report.provenance(ReportProvenance(profile: .quick, seedsPerCell: 3, provenance: reportsTestProvenance,
+                                           date: "2026-11-21T12:00:00Z", secondsSpent: 3725,
+                                           command: "make figures SECTION=semisupervised-table2 PROFILE=quick"))
+        XCTAssertEqual(report.markdown, """
+            # Semi-supervised VAE: Table 2
+
+            Error rates on MNIST with 100 labels.
+
+            Table 2 (ours).
+
+            | model |   error (%) |   n |
+            |:------|------------:|----:|
+            | SS_D  | 2.71 ± 0.11 |   4 |
+
+            ![Table 2 [bars\\]](figures/table2.png)
+
+            ## Provenance
+
+            - Profile: quick (3 seeds per cell; n in the tables counts the runs behind each number)
+            - Commit: 0123456789abcdef0123456789abcdef01234567
+            - Date: 2026-11-21T12:00:00Z
+            - Machine: node7, Test CPU @ 2.0GHz, 16 cores, OpenBLAS core Haswell
+            - Training time: 1h 02m
+            - Regenerate with: `make figures SECTION=semisupervised-table2 PROFILE=quick`
+
+            """)
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("results/section/README.md")
+        try report.write(to: file)
+        XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), report.markdown)
+    }
+
+    func testRelativeImagePaths() {
+        XCTAssertEqual(MarkdownReport.relativePath(from: URL(fileURLWithPath: "/r/results/s"),
+                                                   to: URL(fileURLWithPath: "/r/results/s/fig/a.png")), "fig/a.png")
+        XCTAssertEqual(MarkdownReport.relativePath(from: URL(fileURLWithPath: "/r/results/s"),
+                                                   to: URL(fileURLWithPath: "/r/figures/a.png")), "../../figures/a.png")
+        var report = MarkdownReport(title: "t")
+        report.image(URL(fileURLWithPath: "/r/results/s/a b.png"), alt: "x", report: URL(fileURLWithPath: "/r/results/s/README.md"))
+        XCTAssertEqual(report.blocks, ["![x](a%20b.png)\n"])
+    }
+}
