@@ -19,6 +19,12 @@ struct BenchReport {
         for shape in SgemmShape.trainingShapes {
             record("sgemm_\(shape.name)_gflops", shape.measureGFLOPs(), "sgemm \(shape.name) (GFLOP/s)")
         }
+        if let parse = mnistParseTiming() {
+            record("mnist_train_parse_ms", parse.milliseconds, "parse MNIST train, 60,000 images (ms)")
+            record("mnist_train_bytes_mb", parse.megabytes, "MNIST train kept as bytes (MB)")
+        } else {
+            note("MNIST not found in data/ or $DATA_MIRROR: no parse timing")
+        }
         let dense = try StepTimings.dense(steps: steps)
         record("dense_step_ms", dense.medianMilliseconds, "SS_D step, Table 13 (ms, median)")
         record("dense_peak_rss_mb", peakResidentMegabytes(), "peak memory after SS_D (MB)")

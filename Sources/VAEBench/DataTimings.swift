@@ -1,0 +1,23 @@
+import Datasets
+import Foundation
+
+/// Time to parse MNIST train (60,000 images, gunzip + IDX) into bytes, best of three, and the
+/// bytes it keeps. Reads data/mnist, or $DATA_MIRROR/mnist when the data are not fetched yet.
+func mnistParseTiming() -> (milliseconds: Double, megabytes: Double)? {
+    var candidates = [URL(fileURLWithPath: "data/mnist")]
+    if let mirror = ProcessInfo.processInfo.environment["DATA_MIRROR"] {
+        candidates.append(URL(fileURLWithPath: mirror).appendingPathComponent("mnist"))
+    }
+    guard let directory = candidates.first(where: {
+        FileManager.default.fileExists(atPath: $0.appendingPathComponent("train-images-idx3-ubyte.gz").path)
+    }) else { return nil }
+    var best = Double.infinity
+    var bytes = 0
+    for _ in 0..<3 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        guard let images = try? MNIST.load(.train, directory: directory) else { return nil }
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        bytes = images.pixels.count
+    }
+    return (best, Double(bytes) / 1e6)
+}
