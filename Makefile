@@ -30,7 +30,7 @@ build: setup ## build every executable in release mode
 	$(SWIFT) build $(SWIFT_FLAGS)
 
 test: setup ## build in release mode and run the whole test suite
-	$(SWIFT) build $(TEST_FLAGS)
+	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	$(SWIFT) test $(TEST_FLAGS) --skip-build
 
 bench: build ## speed and memory figures; writes results/bench/

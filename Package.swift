@@ -16,6 +16,8 @@ let package = Package(
     products: [
         .executable(name: "fetch-data", targets: ["FetchData"]),
         .executable(name: "vae-bench", targets: ["VAEBench"]),
+        .executable(name: "semisupervised-tables", targets: ["SemisupervisedTables"]),
+        .executable(name: "decoder-regularizer", targets: ["DecoderRegularizer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,12 +31,13 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         // Seeded random streams shared by data splits and training.
         .target(name: "Randomness", swiftSettings: kernelSettings),
 
         // Numeric core: tensors, the BLAS bridge, differentiable primitives.
-        .target(name: "TensorCore", dependencies: ["COpenBLAS", "Randomness"],
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CMalloc", "Randomness"],
                 swiftSettings: kernelSettings),
 
         // Layers, losses, distributions and optimizers built on the core.
@@ -56,6 +59,18 @@ let package = Package(
         // Report making: statistics, tables, gnuplot figures, PNG images, markdown reports.
         .target(name: "Reports", dependencies: ["Experiments", "CPNG"]),
 
+        // Paper 1's classification study: batch plans, the training loop, cells of the tables.
+        .target(name: "SemiSupervisedStudy",
+                dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Randomness", "Datasets", "Experiments", "Reports",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: kernelSettings),
+
+        // One executable per paper section.
+        .executableTarget(name: "SemisupervisedTables", dependencies: ["SemiSupervisedStudy",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "DecoderRegularizer", dependencies: ["SemiSupervisedStudy",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
         .executableTarget(name: "FetchData",
                           dependencies: ["Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "VAEBench",
@@ -70,6 +85,8 @@ let package = Package(
         .testTarget(name: "VAEModelsTests", dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Randomness"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "CPNG"]),
+        .testTarget(name: "SemiSupervisedStudyTests", dependencies: ["SemiSupervisedStudy", "Experiments", "Reports", "VAEModels", "Randomness",
+                    .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Randomness", "CZlib",
                                                      .product(name: "Crypto", package: "swift-crypto")]),
     ],

@@ -101,3 +101,73 @@ func torchReferenceTimings(script: String, threads: Int, steps: Int) -> [String:
     }
     return result.isEmpty ? nil : result
 }
+
+/// Where the time of one dense step goes (printed by --breakdown).
+func denseStepBreakdown(steps: Int) throws {
+    var generator = SeededGenerator(seed: 0)
+    var model = DenseSemiSupervisedVAE(denseVariant: .semiSupervised, generator: &generator)
+    let batch = StepTimings.semiSupervisedBatch(shape: [100, 784], classes: 10, binary: true, seed: 1)
+    var optimizer = RMSprop(for: model, learningRate: 5e-4, rho: 0.9)
+    let context = ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 1))
+    func ms(_ body: () throws -> Void) rethrows -> Double {
+        var times: [Double] = []
+        for _ in 0..<steps {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        return times.sorted()[times.count / 2]
+    }
+    let forward = ms { _ = model.loss(batch, in: context) }
+    var gradient = DenseSemiSupervisedVAE.TangentVector.zero
+    let backward = ms { gradient = valueWithGradient(at: model) { $0.loss(batch, in: context) }.gradient }
+    let update = ms { optimizer.update(&model, along: gradient) }
+    let check = try ms { for path in DenseSemiSupervisedVAE.parameterPaths { try checkFinite(gradient[keyPath: path.gradient], path.name) } }
+    print("dense step breakdown (ms, median): forward \(forward), forward+backward \(backward), optimizer \(update), finite check \(check)")
+}
+
+@inline(never)
+func rawRMSprop(_ theta: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int) {
+    let r: Float = 0.9, lr: Float = 5e-4, eps: Float = 1e-7
+    for k in 0..<n {
+        s[k] = r * s[k] + (1 - r) * g[k] * g[k]
+        theta[k] -= lr * g[k] / (s[k].squareRoot() + eps)
+    }
+}
+
+func rawUpdateTiming() {
+    let n = 4_000_000
+    let theta = UnsafeMutablePointer<Float>.allocate(capacity: n); theta.initialize(repeating: 1, count: n)
+    let s = UnsafeMutablePointer<Float>.allocate(capacity: n); s.initialize(repeating: 0, count: n)
+    let g = UnsafeMutablePointer<Float>.allocate(capacity: n); g.initialize(repeating: 0.5, count: n)
+    var best = Double.infinity
+    for _ in 0..<10 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        rawRMSprop(theta, s, g, n)
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    print("raw RMSprop loop over 4M floats: \(best) ms")
+    best = .infinity
+    for _ in 0..<10 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        simdRMSprop(theta, s, g, n)
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    print("SIMD16 RMSprop loop over 4M floats: \(best) ms")
+}
+
+@inline(never)
+func simdRMSprop(_ theta: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int) {
+    let r: Float = 0.9, lr: Float = 5e-4, eps: Float = 1e-7
+    var k = 0
+    while k + 16 <= n {
+        let gv = UnsafeRawPointer(g + k).loadUnaligned(as: SIMD16<Float>.self)
+        var sv = UnsafeRawPointer(s + k).loadUnaligned(as: SIMD16<Float>.self)
+        var tv = UnsafeRawPointer(theta + k).loadUnaligned(as: SIMD16<Float>.self)
+        sv = r * sv + (1 - r) * gv * gv
+        tv -= lr * gv / (sv.squareRoot() + eps)
+        UnsafeMutableRawPointer(s + k).storeBytes(of: sv, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(theta + k).storeBytes(of: tv, as: SIMD16<Float>.self)
+        k += 16
+    }
+}

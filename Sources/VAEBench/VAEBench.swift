@@ -18,6 +18,9 @@ struct VAEBench: ParsableCommand {
     @Flag(help: "Print the OpenBLAS kernels in use and exit.")
     var blasCore = false
 
+    @Flag(help: "Print where the time of a dense training step goes, and exit.")
+    var breakdown = false
+
     @Flag(help: "Print the OpenBLAS kernels and configuration at start-up.")
     var verbose = false
 
@@ -31,12 +34,13 @@ struct VAEBench: ParsableCommand {
     var torchReference = "../shared/bench/torch_reference.py"
 
     mutating func run() throws {
-        let status = OpenBLASCore.ensureBestKernels()
+        let status = NumericRuntime.prepare()
         if blasCore {
             print(status.summary)
             return
         }
         if verbose { print(status.summary); print(BLAS.configuration) }
+        if breakdown { rawUpdateTiming(); try denseStepBreakdown(steps: steps); return }
         var report = BenchReport(status: status)
         try report.measureAll(steps: steps, torchReference: torchReference)
         report.printTable()

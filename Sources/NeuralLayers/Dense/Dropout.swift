@@ -25,9 +25,12 @@ public struct Dropout: ContextualLayer {
     /// Values `1/(1 − rate)` (kept) or 0 (dropped), one draw from `generator` per value.
     public static func mask(shape: [Int], rate: Float, generator: SeededGeneratorBox) -> Tensor {
         let keptScale = 1 / (1 - rate)
+        // Draw from a local copy (no class access per value) and hand the advanced state back.
+        var stream = generator.generator
+        defer { generator.generator = stream }
         return Tensor(shape: shape, unsafeUninitialized: { mask in
             for i in 0..<mask.count {
-                mask[i] = generator.generator.uniformFloat() < rate ? 0 : keptScale
+                mask[i] = stream.uniformFloat() < rate ? 0 : keptScale
             }
         })
     }
@@ -46,5 +49,5 @@ public func applyingDropoutMask(_ input: Tensor, _ mask: Tensor) -> Tensor {
 @usableFromInline
 func vjpApplyingDropoutMask(_ input: Tensor, _ mask: Tensor)
     -> (value: Tensor, pullback: (Tensor) -> Tensor) {
-    (applyingDropoutMask(input, mask), { gradient in gradient.zipMap(mask) { $0 * $1 } })
+    (applyingDropoutMask(input, mask), { gradient in gradient.zipMap(mask, *) })
 }

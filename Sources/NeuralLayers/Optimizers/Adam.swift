@@ -45,11 +45,13 @@ public struct Adam<Model: ParameterCollection>: Optimizer {
                 firstMoments[index].scalars.withUnsafeMutableBufferPointer { m in
                     secondMoments[index].scalars.withUnsafeMutableBufferPointer { v in
                         g.scalars.withUnsafeBufferPointer { gr in
-                            for k in 0..<theta.count {
-                                m[k] = b1 * m[k] + (1 - b1) * gr[k]
-                                v[k] = b2 * v[k] + (1 - b2) * gr[k] * gr[k]
-                                let mHat = m[k] * firstCorrection, vHat = v[k] * secondCorrection
-                                theta[k] -= lr * mHat / (vHat.squareRoot() + eps)
+                            parallelRanges(count: theta.count) { range in
+                                for k in range {
+                                    m[k] = b1 * m[k] + (1 - b1) * gr[k]
+                                    v[k] = b2 * v[k] + (1 - b2) * gr[k] * gr[k]
+                                    let mHat = m[k] * firstCorrection, vHat = v[k] * secondCorrection
+                                    theta[k] -= lr * mHat / (vHat.squareRoot() + eps)
+                                }
                             }
                         }
                     }

@@ -42,16 +42,20 @@ public struct RMSprop<Model: ParameterCollection>: Optimizer {
                     g.scalars.withUnsafeBufferPointer { gr in
                         if mu > 0 {
                             momentumBuffers[index].scalars.withUnsafeMutableBufferPointer { b in
-                                for k in 0..<theta.count {
-                                    s[k] = r * s[k] + (1 - r) * gr[k] * gr[k]
-                                    b[k] = mu * b[k] + gr[k] / (s[k].squareRoot() + eps)
-                                    theta[k] -= lr * b[k]
+                                parallelRanges(count: theta.count) { range in
+                                    for k in range {
+                                        s[k] = r * s[k] + (1 - r) * gr[k] * gr[k]
+                                        b[k] = mu * b[k] + gr[k] / (s[k].squareRoot() + eps)
+                                        theta[k] -= lr * b[k]
+                                    }
                                 }
                             }
                         } else {
-                            for k in 0..<theta.count {
-                                s[k] = r * s[k] + (1 - r) * gr[k] * gr[k]
-                                theta[k] -= lr * gr[k] / (s[k].squareRoot() + eps)
+                            parallelRanges(count: theta.count) { range in
+                                for k in range {
+                                    s[k] = r * s[k] + (1 - r) * gr[k] * gr[k]
+                                    theta[k] -= lr * gr[k] / (s[k].squareRoot() + eps)
+                                }
                             }
                         }
                     }

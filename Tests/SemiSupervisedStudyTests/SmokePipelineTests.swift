@@ -1,0 +1,72 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import Reports
+import XCTest
+@testable import SemiSupervisedStudy
+
+/// Both classification sections end to end with the smoke profile: real data (from the
+/// mirror), real training, run files, reports, CSVs and figures; then a rerun that resumes.
+final class SmokePipelineTests: XCTestCase {
+    private var mirror: URL? {
+        if let path = ProcessInfo.processInfo.environment["DATA_MIRROR"] { return URL(fileURLWithPath: path) }
+        let sibling = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../shared/data").standardized
+        return FileManager.default.fileExists(atPath: sibling.appendingPathComponent("mnist").path) ? sibling : nil
+    }
+
+    func testBothSectionsRunEndToEndAndResume() throws {
+        guard let mirror else { throw XCTSkip("no data mirror (DATA_MIRROR) for MNIST and Fashion-MNIST") }
+        setenv("DATA_MIRROR", mirror.path, 1)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("smoke-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let results = scratch.appendingPathComponent("results"), data = scratch.appendingPathComponent("data")
+        for section in ClassificationSection.all {
+            let options = try ClassificationSectionOptions.parse(
+                ["--profile", "smoke", "--results", results.path, "--data-root", data.path])
+            try options.run(section, commandName: section.name)
+            let folder = results.appendingPathComponent(section.name)
+            let report = try String(contentsOf: folder.appendingPathComponent("README.md"), encoding: .utf8)
+            XCTAssertTrue(report.contains("Profile **smoke**"), report)
+            XCTAssertTrue(report.contains("make figures SECTION=\(section.name) PROFILE=smoke"))
+            for table in section.tables {
+                let csv = try String(contentsOf: folder.appendingPathComponent("table-\(table.number).csv"), encoding: .utf8)
+                let lines = csv.split(separator: "\n")
+                XCTAssertEqual(lines.first, "table,dataset,model,setting,metric,paper_mean,paper_std,ours_mean,ours_std,n")
+                XCTAssertEqual(lines.count - 1, table.settings.count * table.models.count * 2, "one row per model, setting and metric")
+                XCTAssertTrue(lines.dropFirst().allSatisfy { $0.hasSuffix(",1") }, "each number rests on the one smoke seed")
+                let png = try Data(contentsOf: folder.appendingPathComponent("table-\(table.number)-accuracy.png"))
+                XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+            }
+            let runs = try RunStore(root: results.appendingPathComponent("runs")).allRecords(section: section.name)
+            let expected = ClassificationCells(section: section, plan: ProfilePlan(.smoke)).cells()
+            XCTAssertEqual(Set(runs.map(\.id)), Set(expected.map(\.id)))
+            for run in runs {
+                let accuracy = try XCTUnwrap(run.metrics["accuracy"])
+                XCTAssertTrue((0...1).contains(accuracy))
+                XCTAssertEqual(run.history["accuracy"]?.count, 1)
+                XCTAssertNotNil(run.seeds["initialisation"])
+            }
+        }
+        // A second run finds every cell done and trains nothing.
+        let before = try FileManager.default.contentsOfDirectory(atPath: results.appendingPathComponent("runs/decoder-regularizer").path)
+        let again = try ClassificationSectionOptions.parse(["--profile", "smoke", "--results", results.path, "--data-root", data.path])
+        let started = Date()
+        try again.run(.decoderRegularizer, commandName: "decoder-regularizer")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30, "nothing was retrained")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: results.appendingPathComponent("runs/decoder-regularizer").path).sorted(),
+                       before.sorted())
+        let index = try String(contentsOf: results.appendingPathComponent("README.md"), encoding: .utf8)
+        XCTAssertTrue(index.contains("semisupervised-tables/README.md") && index.contains("decoder-regularizer/README.md"))
+    }
+
+    func testBadArgumentsGiveClearErrors() throws {
+        XCTAssertThrowsError(try ClassificationSectionOptions.parse(["--profile", "fast"]).run(.decoderRegularizer, commandName: "x")) { error in
+            XCTAssertTrue(String(describing: error).contains("unknown profile 'fast'"), "\(error)")
+        }
+        XCTAssertThrowsError(try ClassificationSectionOptions.parse(["--models", "SS_Q", "--report-only"]).run(.decoderRegularizer, commandName: "x")) { error in
+            XCTAssertTrue(String(describing: error).contains("unknown model 'SS_Q'"), "\(error)")
+        }
+        XCTAssertThrowsError(try ClassificationSectionOptions.parse(["--shard", "3/2", "--report-only"]).run(.decoderRegularizer, commandName: "x"))
+    }
+}
