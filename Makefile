@@ -31,7 +31,7 @@ build: setup ## build every executable in release mode
 
 test: setup ## build in release mode and run the whole test suite
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
-	$(SWIFT) test $(TEST_FLAGS) --skip-build
+	$(SWIFT) test $(TEST_FLAGS) --skip-build --disable-swift-testing
 
 bench: build ## speed and memory figures; writes results/bench/
 	$(BIN)/vae-bench --output results/bench

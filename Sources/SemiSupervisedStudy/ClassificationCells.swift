@@ -52,7 +52,7 @@ public struct ClassificationCells {
             "class_weight": .number(Double(PaperSettings.classWeight(inputFeatures: 784))),
             "likelihood": .string("bernoulli"),
             "label_sampling": .string("class-balanced"),
-            "test_images": .number(Double(plan.testImages ?? 10_000)),
+            "test_images": .number(Double(plan.testImages(for: model) ?? 10_000)),
             "train_images": .number(Double(plan.trainImages(for: model) ?? 60_000)),
         ]
         if case .budget(let count) = setting { hyperparameters["label_budget"] = .number(Double(count)) }

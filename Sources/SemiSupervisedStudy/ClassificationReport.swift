@@ -79,7 +79,7 @@ public struct ClassificationReport {
         return "Profile **\(plan.profile.rawValue)**: \(plan.seeds.count) seed\(plan.seeds.count == 1 ? "" : "s") per cell (each seed draws its own class-balanced labeled subset, initialisation and batches). "
             + "Dense models: SS \(plan.epochs(for: dense)) and ES \(plan.epochs(for: denseES)) epochs on \(images(dense)); "
             + "convolutional models: SS \(plan.epochs(for: cnn)) and ES \(plan.epochs(for: cnnES)) epochs on \(images(cnn)); "
-            + "test set: \(plan.testImages.map { "the first \($0)" } ?? "all 10,000") test images. The paper trains SS 10 and ES 20 epochs on the full data with 10 runs per cell. "
+            + "scored on \(plan.testImages(for: dense).map { "the first \($0)" } ?? "all 10,000") (dense) and \(plan.testImages(for: cnn).map { "the first \($0)" } ?? "all 10,000") (convolutional) test images. The paper trains SS 10 and ES 20 epochs on the full data and reports 10 runs per cell. "
             + "RMSprop (lr 5e-4, rho 0.9), batch 100 with labeled and unlabeled points 1:1, α = 784; metrics after the last epoch."
     }
 

@@ -65,11 +65,11 @@ final class CellDefinitionTests: XCTestCase {
         XCTAssertEqual(first.model, "SS_D")
         XCTAssertEqual(first.setting, "100 labels")
         XCTAssertEqual(first.hyperparameters["label_budget"]?.intValue, 100)
-        XCTAssertEqual(first.hyperparameters["epochs"]?.intValue, 10)
+        XCTAssertEqual(first.hyperparameters["epochs"]?.intValue, 3)
         XCTAssertEqual(first.hyperparameters["class_weight"]?.doubleValue, 784)
         let filtered = ClassificationCells(section: .semiSupervisedTables, plan: ProfilePlan(.quick))
             .cells(models: [ModelName(.supervisedEncoder, .dense)])
-        XCTAssertTrue(filtered.allSatisfy { $0.model == "ES_D" && $0.hyperparameters["epochs"]?.intValue == 20 })
+        XCTAssertTrue(filtered.allSatisfy { $0.model == "ES_D" && $0.hyperparameters["epochs"]?.intValue == 6 })
     }
 
     func testUnknownModelsAndDataSetsAreRefusedWithTheKnownNames() {

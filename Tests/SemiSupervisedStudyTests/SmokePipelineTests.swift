@@ -60,6 +60,28 @@ final class SmokePipelineTests: XCTestCase {
         XCTAssertTrue(index.contains("semisupervised-tables/README.md") && index.contains("decoder-regularizer/README.md"))
     }
 
+    func testMakeFiguresRefusesAnUnknownSectionOrProfile() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+        func run(_ arguments: [String]) throws -> (status: Int32, error: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["tools/run-sections.sh", "/nonexistent-bin"] + arguments
+            process.currentDirectoryURL = root
+            let pipe = Pipe()
+            process.standardError = pipe
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        }
+        let section = try run(["quick", "no-such-section"])
+        XCTAssertEqual(section.status, 2)
+        XCTAssertTrue(section.error.contains("unknown section 'no-such-section' (registered: semisupervised-tables decoder-regularizer"), section.error)
+        let profile = try run(["fast", ""])
+        XCTAssertEqual(profile.status, 2)
+        XCTAssertTrue(profile.error.contains("unknown profile 'fast' (smoke, quick, paper)"), profile.error)
+    }
+
     func testBadArgumentsGiveClearErrors() throws {
         XCTAssertThrowsError(try ClassificationSectionOptions.parse(["--profile", "fast"]).run(.decoderRegularizer, commandName: "x")) { error in
             XCTAssertTrue(String(describing: error).contains("unknown profile 'fast'"), "\(error)")
