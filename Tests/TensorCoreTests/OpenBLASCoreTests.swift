@@ -53,7 +53,14 @@ final class OpenBLASCoreTests: XCTestCase {
         XCTAssertTrue(output.contains("corrected from Prescott"), output)
     }
 
+    /// The build folder holding the test bundle, where SwiftPM also puts the executables.
     private var productsDirectory: URL {
-        Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }!.bundleURL.deletingLastPathComponent()
+        #if os(macOS)
+        if let bundle = Bundle.allBundles.first(where: { $0.bundlePath.hasSuffix(".xctest") }) {
+            return bundle.bundleURL.deletingLastPathComponent()
+        }
+        #endif
+        // On Linux the test bundle is an executable run directly.
+        return URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 }

@@ -13,8 +13,10 @@ public func logSoftmax(_ logits: Tensor) -> Tensor {
                 for j in 0..<c { largest = max(largest, x[row + j]) }
                 var total: Float = 0
                 for j in 0..<c { total += exponential(x[row + j] - largest) }
-                let logTotal = largest + logarithm(total)
-                for j in 0..<c { out[row + j] = x[row + j] - logTotal }
+                // (x − max) − log Σ: adding max back to the log-sum first would round it at
+                // the scale of the logits (1e-4 at logits of 1000).
+                let logTotal = logarithm(total)
+                for j in 0..<c { out[row + j] = (x[row + j] - largest) - logTotal }
             }
         }
     })
