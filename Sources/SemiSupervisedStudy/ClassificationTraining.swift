@@ -1,5 +1,6 @@
 import _Differentiation
 import Datasets
+import Foundation
 import NeuralLayers
 import Randomness
 import TensorCore
@@ -148,5 +149,3 @@ public func evaluateClassifier<Encoder: ContextualLayer, Decoder: ContextualLaye
     }
     return (Double(correct) / Double(images.count), logLoss / Double(images.count))
 }
-
-import Foundation

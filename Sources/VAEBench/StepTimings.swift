@@ -126,6 +126,8 @@ func denseStepBreakdown(steps: Int) throws {
     print("dense step breakdown (ms, median): forward \(forward), forward+backward \(backward), optimizer \(update), finite check \(check)")
 }
 
+/// The RMSprop sweep as a plain pointer loop: with `simdRMSprop`, the floor the optimiser step
+/// cannot beat on this machine (it is bound by memory bandwidth, docs/DESIGN.md).
 @inline(never)
 func rawRMSprop(_ theta: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int) {
     let r: Float = 0.9, lr: Float = 5e-4, eps: Float = 1e-7
@@ -135,6 +137,7 @@ func rawRMSprop(_ theta: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<
     }
 }
 
+/// Times the two loops over 4 M parameters, the size of the dense model (printed by --breakdown).
 func rawUpdateTiming() {
     let n = 4_000_000
     let theta = UnsafeMutablePointer<Float>.allocate(capacity: n); theta.initialize(repeating: 1, count: n)
@@ -156,6 +159,7 @@ func rawUpdateTiming() {
     print("SIMD16 RMSprop loop over 4M floats: \(best) ms")
 }
 
+/// The same sweep with explicit 16-lane vectors (the tail is left out: n is a multiple of 16).
 @inline(never)
 func simdRMSprop(_ theta: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int) {
     let r: Float = 0.9, lr: Float = 5e-4, eps: Float = 1e-7

@@ -18,7 +18,7 @@ struct VAEBench: ParsableCommand {
     @Flag(help: "Print the OpenBLAS kernels in use and exit.")
     var blasCore = false
 
-    @Flag(help: "Print where the time of a dense training step goes, and exit.")
+    @Flag(help: "Print where the time of a dense training step goes (and the memory-bound floor of the optimiser sweep), and exit.")
     var breakdown = false
 
     @Flag(help: "Print the OpenBLAS kernels and configuration at start-up.")
