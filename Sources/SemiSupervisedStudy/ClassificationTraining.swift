@@ -43,9 +43,11 @@ public struct RunStreams {
     public var initialisation: SeededGenerator { SeededGenerator(seed: seed).derived("initialisation") }
     public var batches: SeededGenerator { SeededGenerator(seed: seed).derived("batches") }
     public var noise: SeededGenerator { SeededGenerator(seed: seed).derived("noise") }
+    /// The training batches on which batch-normalisation statistics are measured.
+    public var statistics: SeededGenerator { SeededGenerator(seed: seed).derived("statistics") }
     public var recorded: [String: UInt64] {
         ["seed": seed, "labels": labels.seed, "initialisation": initialisation.seed,
-         "batches": batches.seed, "noise": noise.seed]
+         "batches": batches.seed, "noise": noise.seed, "statistics": statistics.seed]
     }
 }
 
@@ -85,6 +87,13 @@ public func trainClassifier<Encoder: ContextualLayer & InputDescribing, Decoder:
                                    trainReconstruction: totals.reconstruction / steps, trainKL: totals.kl / steps,
                                    trainClassification: totals.classification / steps)
         if model.variant.hasClassifier {
+            // Batch-normalised models: population statistics from training batches first.
+            var statisticsPlan = BatchPlan(variant: .unsupervisedVAE, labeledIndices: [], trainCount: data.train.count,
+                                           batchSize: settings.batchSize, generator: streams.statistics)
+            PopulationStatistics.estimate(in: model, batches: PopulationStatistics.trainingBatches, context: context) { _, phase in
+                let planned = statisticsPlan.nextBatch()
+                _ = model.loss(batch.make(BatchPlan.Batch(indices: planned.indices, labeled: planned.labeled)), in: phase)
+            }
             let metrics = evaluateClassifier(model, images: data.test, exampleShape: exampleShape)
             summary.testAccuracy = metrics.accuracy
             summary.testLogLoss = metrics.logLoss

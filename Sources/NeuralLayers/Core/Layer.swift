@@ -19,10 +19,13 @@ public protocol ContextualLayer: ParameterCollection {
     func callAsFunction(_ input: Tensor, in context: ForwardContext) -> Tensor
 }
 
-/// Training or inference.
+/// Training, inference, or the pass between them that measures batch-normalisation statistics.
 public enum LearningPhase: Sendable {
     case training
     case inference
+    /// Batch normalisation normalises with batch statistics and accumulates them into
+    /// population statistics; dropout is off, as at inference (see `PopulationStatistics`).
+    case estimatingStatistics
 }
 
 /// What a forward pass needs besides its input: the phase, and the random stream for
@@ -40,7 +43,10 @@ public final class ForwardContext {
         self.latentNoise = latentNoise
     }
 
+    /// Dropout and other training-only noise are on.
     public var isTraining: Bool { phase == .training }
+    /// Batch normalisation normalises with the statistics of the batch at hand.
+    public var usesBatchStatistics: Bool { phase != .inference }
 }
 
 import Randomness

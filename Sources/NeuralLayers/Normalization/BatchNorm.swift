@@ -22,10 +22,35 @@ public final class RunningStatistics {
         self.init(mean: .zeros([channels]), variance: .ones([channels]))
     }
 
-    /// `running ← momentum · running + (1 − momentum) · batch` for both statistics.
-    public func update(batchMean: Tensor, batchVariance: Tensor, momentum: Float) {
+    /// Sums of batch moments while population statistics are being estimated.
+    private var population: (meanSum: Tensor, varianceSum: Tensor, batches: Int, batchSize: Int)?
+
+    /// `running ← momentum · running + (1 − momentum) · batch` for both statistics; while a
+    /// population estimate is open, the batch moments are summed instead.
+    public func update(batchMean: Tensor, batchVariance: Tensor, momentum: Float, batchSize: Int) {
+        if let open = population {
+            population = (open.meanSum + batchMean, open.varianceSum + batchVariance, open.batches + 1, batchSize)
+            return
+        }
         mean = mean.zipMap(batchMean) { momentum * $0 + (1 - momentum) * $1 }
         variance = variance.zipMap(batchVariance) { momentum * $0 + (1 - momentum) * $1 }
+    }
+
+    /// Starts summing batch moments (Ioffe & Szegedy 2015, Algorithm 2).
+    public func beginPopulationEstimate() {
+        population = (Tensor.zeros(mean.shape), Tensor.zeros(mean.shape), 0, 1)
+    }
+
+    /// Replaces the running statistics by the population estimate: E[μ_B] and
+    /// m/(m − 1)·E[σ²_B] over the batches seen, m the values per channel in a batch.
+    public func finishPopulationEstimate() {
+        guard let open = population else { return }
+        population = nil
+        guard open.batches > 0 else { return }
+        let count = Float(open.batches)
+        let correction = open.batchSize > 1 ? Float(open.batchSize) / Float(open.batchSize - 1) : 1
+        mean = open.meanSum.map { $0 / count }
+        variance = open.varianceSum.map { $0 / count * correction }
     }
 }
 
@@ -66,14 +91,16 @@ public struct BatchNorm: ContextualLayer {
 
     @differentiable(reverse)
     public func callAsFunction(_ input: Tensor, in context: ForwardContext) -> Tensor {
-        guard context.isTraining else {
+        guard context.usesBatchStatistics else {
             return batchNormalized(input, scale: scale, offset: offset, mean: running.mean,
                                    variance: running.variance, epsilon: epsilon)
         }
         // The moments are computed a second time inside the primitive; one pass over the
         // input keeps the primitive free of side effects.
         let (batchMean, batchVariance) = batchMoments(of: withoutDerivative(at: input))
-        running.update(batchMean: batchMean, batchVariance: batchVariance, momentum: momentum)
+        let valuesPerChannel = withoutDerivative(at: input).count / withoutDerivative(at: scale).count
+        running.update(batchMean: batchMean, batchVariance: batchVariance, momentum: momentum,
+                       batchSize: valuesPerChannel)
         return batchNormalized(input, scale: scale, offset: offset, epsilon: epsilon)
     }
 
