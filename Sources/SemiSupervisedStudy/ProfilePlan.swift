@@ -6,7 +6,7 @@ import VAEModels
 /// - paper: the paper's protocol: 10 seeds (10 labeled subsets), SS 10 epochs, ES 20 epochs
 ///   (section 3.1.1; the same for the all-label tables, whose "until converged" the paper
 ///   does not quantify), full data.
-/// - quick: the default of `make figures`, sized for about half an hour on 2 cores: 2 seeds so
+/// - quick: the default of `make figures`, about an hour on 2 cores for both sections: 2 seeds so
 ///   every number has a spread and a t-test; 30 % of the paper's epochs (SS 3, ES 6); the
 ///   dense models on the full data; the convolutional models, about 15 times slower per step,
 ///   on the first 5,000 training images, 20 % of the epochs (SS 2, ES 4), scored on the first
