@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "vae-bench", targets: ["VAEBench"]),
         .executable(name: "semisupervised-tables", targets: ["SemisupervisedTables"]),
         .executable(name: "decoder-regularizer", targets: ["DecoderRegularizer"]),
+        .executable(name: "semiunsupervised-auc", targets: ["SemiunsupervisedAUC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -66,10 +67,20 @@ let package = Package(
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: kernelSettings),
 
+        // Paper 1's semi-unsupervised study: held-out-class anomaly detection, generation, feedback.
+        .target(name: "AnomalyStudy",
+                dependencies: ["SemiSupervisedStudy", "Metrics", "VAEModels", "NeuralLayers", "TensorCore", "Randomness",
+                               "Datasets", "Experiments", "Reports",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: kernelSettings),
+
         // One executable per paper section.
         .executableTarget(name: "SemisupervisedTables", dependencies: ["SemiSupervisedStudy",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "DecoderRegularizer", dependencies: ["SemiSupervisedStudy",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .executableTarget(name: "SemiunsupervisedAUC", dependencies: ["AnomalyStudy",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .executableTarget(name: "FetchData",
@@ -89,6 +100,8 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "CPNG"]),
         .testTarget(name: "SemiSupervisedStudyTests", dependencies: ["SemiSupervisedStudy", "Experiments", "Reports", "VAEModels", "Randomness",
                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "AnomalyStudyTests", dependencies: ["AnomalyStudy", "SemiSupervisedStudy", "Metrics", "Experiments",
+                    "Reports", "Datasets", "Randomness", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Randomness", "CZlib",
                                                      .product(name: "Crypto", package: "swift-crypto")]),
     ],

@@ -35,6 +35,24 @@ public enum Splits {
         return chosen
     }
 
+    /// A share of every class: round(fraction · n_c) of the n_c examples of class c, at least
+    /// one, drawn without replacement, in a shuffled order. Table 6's label fractions (a
+    /// balanced count as `labeledSubset` draws is impossible at 99 % when the classes differ in size).
+    public static func stratifiedSubset(labels: [Int32], fraction: Double,
+                                        generator: inout SeededGenerator) throws -> [Int] {
+        guard fraction > 0, fraction <= 1 else {
+            throw DatasetError.invalidRequest("a stratified subset needs a fraction in (0, 1], got \(fraction)")
+        }
+        var chosen = [Int]()
+        for c in Array(Set(labels)).sorted() {
+            var members = labels.indices.filter { labels[$0] == c }
+            generator.shuffle(&members)
+            chosen += members.prefix(max(1, Int((fraction * Double(members.count)).rounded())))
+        }
+        generator.shuffle(&chosen)
+        return chosen
+    }
+
     /// One class held out as anomalous: train on the other classes, test on every test point.
     public struct AnomalySplit: Sendable {
         public var anomalousClass: Int32

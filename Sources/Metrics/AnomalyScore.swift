@@ -1,3 +1,4 @@
+import Foundation
 import NeuralLayers
 import Randomness
 import TensorCore
@@ -91,6 +92,34 @@ public enum AnomalyScore {
             scores.append(contentsOf: total.lazy.map { $0 / Float(samples) })
         }
         return scores
+    }
+
+    /// KL(q(z | x) ‖ N(0, I)) = ½ Σ_j (μ_j² + σ_j² − 1 − log σ_j²) per image, in inference mode:
+    /// added to the Monte-Carlo reconstruction term it gives the negative ELBO of eq. 3 (without
+    /// the classification term), the third anomaly score the section compares.
+    ///
+    /// - Parameters: as `negativeLogReconstruction`.
+    /// - Returns: `[n]` divergences in nats, in the images' order.
+    public static func klDivergenceFromPrior<Encoder: ContextualLayer, Decoder: ContextualLayer>(
+        model: SemiSupervisedVAE<Encoder, Decoder>, images: [Float], exampleShape: [Int], batchSize: Int = 500
+    ) throws -> [Float] {
+        let count = try validate(model: model, images: images, exampleShape: exampleShape, batchSize: batchSize)
+        let context = ForwardContext(phase: .inference, generator: SeededGeneratorBox(seed: 0))
+        let latentSize = model.latentSize
+        var divergences = [Float]()
+        divergences.reserveCapacity(count)
+        forEachBatch(images: images, exampleShape: exampleShape, count: count, batchSize: batchSize) { _, inputs in
+            let (mean, logVariance, _) = model.encode(inputs, in: context)
+            for row in 0..<inputs.rows {
+                var total: Float = 0
+                for j in 0..<latentSize {
+                    let m = mean.scalars[row * latentSize + j], v = logVariance.scalars[row * latentSize + j]
+                    total += m * m + Foundation.exp(v) - 1 - v
+                }
+                divergences.append(total / 2)
+            }
+        }
+        return divergences
     }
 
     /// Checks the inputs and returns the number of images.

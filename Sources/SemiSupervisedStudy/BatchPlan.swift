@@ -27,14 +27,17 @@ public struct BatchPlan {
     private var labeled: ShuffledCycle
     private var unlabeled: ShuffledCycle
 
+    /// - Parameter everyPointLabeled: whether SS batches hold labeled points only; by default
+    ///   when every training point is labeled. Pass `true` when `labeledIndices` repeats points
+    ///   on purpose (the feedback examples of section 5 are up-sampled that way).
     public init(variant: ModelVariant, labeledIndices: [Int], trainCount: Int, batchSize: Int,
-                generator: SeededGenerator) {
+                generator: SeededGenerator, everyPointLabeled: Bool? = nil) {
         precondition(batchSize >= 2 && batchSize % 2 == 0, "BatchPlan: the batch size must be even, got \(batchSize)")
         precondition(!(variant.hasClassifier && labeledIndices.isEmpty), "BatchPlan: model \(variant.rawValue) needs labels")
         self.variant = variant
         self.trainCount = trainCount
         self.batchSize = batchSize
-        self.everyPointLabeled = labeledIndices.count == trainCount
+        self.everyPointLabeled = everyPointLabeled ?? (labeledIndices.count == trainCount)
         labeled = ShuffledCycle(pool: labeledIndices, generator: generator.derived("labeled"))
         unlabeled = ShuffledCycle(pool: Array(0..<trainCount), generator: generator.derived("unlabeled"))
     }

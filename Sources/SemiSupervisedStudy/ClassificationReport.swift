@@ -169,6 +169,15 @@ public struct SectionSummary: Codable, Equatable, Sendable {
     public var runs: Int
     public var headlines: [String]
 
+    public init(section: String, title: String, profile: String, seeds: Int, runs: Int, headlines: [String]) {
+        self.section = section
+        self.title = title
+        self.profile = profile
+        self.seeds = seeds
+        self.runs = runs
+        self.headlines = headlines
+    }
+
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -55,12 +55,12 @@ public struct RunStreams {
 /// training loop of the classification tables, for every model and architecture.
 public func trainClassifier<Encoder: ContextualLayer & InputDescribing, Decoder: ContextualLayer>(
     _ model: inout SemiSupervisedVAE<Encoder, Decoder>, data: ImageClassificationData,
-    exampleShape: [Int], labeledIndices: [Int], settings: TrainingSettings, streams: RunStreams,
-    epochFinished: (Int, EpochSummary) -> Void = { _, _ in }
+    exampleShape: [Int], labeledIndices: [Int], everyPointLabeled: Bool? = nil, settings: TrainingSettings,
+    streams: RunStreams, epochFinished: (Int, EpochSummary) -> Void = { _, _ in }
 ) throws -> [EpochSummary] {
     var optimizer = RMSprop(for: model, learningRate: settings.learningRate, rho: settings.rho)
     var plan = BatchPlan(variant: model.variant, labeledIndices: labeledIndices, trainCount: data.train.count,
-                         batchSize: settings.batchSize, generator: streams.batches)
+                         batchSize: settings.batchSize, generator: streams.batches, everyPointLabeled: everyPointLabeled)
     let context = ForwardContext(phase: .training, generator: SeededGeneratorBox(streams.noise))
     let recorder = LossRecorder()
     var batch = ImageBatcher(images: data.train, exampleShape: exampleShape, classCount: model.classCount)

@@ -21,6 +21,9 @@ public enum PopulationStatistics {
                 if seen.insert(ObjectIdentifier(statistics)).inserted { found.append(statistics) }
                 return
             }
+            // Reflection walks arrays element by element: skip the parameter storage (millions
+            // of scalars, seconds per call), which never holds statistics objects.
+            if value is [Float] || value is [Int] || value is [Double] || value is [UInt8] || value is [Int32] { return }
             for child in Mirror(reflecting: value).children { visit(child.value) }
         }
         visit(model)

@@ -1,0 +1,66 @@
+import Datasets
+import Experiments
+import Foundation
+import Metrics
+import Randomness
+import Reports
+import SemiSupervisedStudy
+import VAEModels
+
+/// Figures 2 and 3 (sections 3.1.4, 3.2.4): SS_D trained on every class with every label,
+/// then used as a class-conditional generator. Row r decodes class r; the columns walk the
+/// 2-D latent plane over a side × side lattice of standard-normal quantiles (z₂ fastest), so
+/// each row shows how the class's style varies over the prior.
+struct GenerationFigure {
+    /// Lattice points per latent axis; 5 × 5 = 25 images per class.
+    static let latticeSide = 5
+
+    let cell: CellConfiguration
+    let parameters: CellParameters
+
+    /// `figure-2-mnist-generated.png`, `figure-3-fashion-mnist-generated.png`.
+    static func fileName(figure: Int, dataset: String) -> String { "figure-\(figure)-\(dataset)-generated.png" }
+
+    func run(data: ImageClassificationData, figures: URL, progress: CellProgress?) throws -> CellResult {
+        guard let figure = parameters.hyperparameters["figure"]?.intValue,
+              let side = parameters.hyperparameters["lattice_side"]?.intValue, side >= 2 else {
+            throw StudyError.invalidArgument("cell \(cell.id) lacks figure or lattice_side (≥ 2)")
+        }
+        let streams = RunStreams(seed: cell.seed)
+        var initialisation = streams.initialisation
+        var model = DenseSemiSupervisedVAE(denseVariant: .semiSupervised, classCount: data.classCount,
+                                           classWeight: parameters.settings.classWeight, generator: &initialisation)
+        let summaries = try trainClassifier(&model, data: data, exampleShape: [784], labeledIndices: Array(0..<data.train.count),
+                                            settings: parameters.settings, streams: streams) { epoch, _ in
+            progress?.epochFinished(epoch, of: parameters.settings.epochs)
+        }
+        let codes = latentLattice(values: standardNormalQuantiles(count: side), latentSize: model.latentSize)
+        let grid = try classConditionalGrid(model: model, latentCodes: codes, tileWidth: 28, tileHeight: 28)
+        try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
+        try grid.write(to: figures.appendingPathComponent(Self.fileName(figure: figure, dataset: cell.dataset)))
+        guard let last = summaries.last else { throw StudyError.invalidArgument("cell \(cell.id) trained no epoch") }
+        var metrics: [String: Double] = ["train_loss": last.trainLoss]
+        if let accuracy = last.testAccuracy { metrics["test_accuracy"] = accuracy }
+        return CellResult(metrics: metrics,
+                          history: ["train_loss": summaries.map(\.trainLoss), "test_accuracy": summaries.compactMap(\.testAccuracy)],
+                          epochs: summaries.count, seeds: streams.recorded)
+    }
+}
+
+/// Figure 4: real Fashion-MNIST images, three consecutive rows per class, classes top to
+/// bottom. The first images of each class in the test split, so the figure needs no seed.
+public enum ExampleGrid {
+    public static let fileName = "figure-4-fashion-mnist-examples.png"
+    public static let columns = 10
+
+    public static func write(_ images: LabeledImages, to folder: URL) throws -> URL {
+        var pixels: [Float] = []
+        images.fillBatch(Array(0..<images.count), into: &pixels)
+        let grid = try sampleGrid(images: pixels, labels: images.labels.map(Int.init), classCount: 10, rowsPerClass: 3,
+                                  columns: columns, tileWidth: 28, tileHeight: 28)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent(fileName)
+        try grid.write(to: url)
+        return url
+    }
+}
