@@ -330,14 +330,16 @@ public struct AnomalyReport {
             func summary(_ key: String, _ i: Int) -> Summary? {
                 Summary(runs.compactMap { $0.history[key] }.filter { $0.count == amounts.count }.map { $0[i] })
             }
-            var table = MarkdownTable(header: ["feedback m", "FP used", "FN used", "AUC raw", "AUC adjusted", "FPR@0.9 raw", "FPR@0.9 adjusted",
-                                               "mean p_fp (normal)", "mean p_fn (anomalous)"],
-                                      alignments: Array(repeating: .right, count: 9))
+            var table = MarkdownTable(header: ["feedback m", "FP used", "FN used", "AUC raw", "AUC adjusted", "AUC x(1 − p_fp)", "AUC x/(1 − p_fn)",
+                                               "FPR@0.9 raw", "FPR@0.9 adjusted", "mean p_fp (normal)", "mean p_fn (anomalous)"],
+                                      alignments: Array(repeating: .right, count: 11))
             for i in amounts.indices {
                 table.append(["\(Int(amounts[i]))", NumberFormat.fixed(summary("false_positives_used", i)?.mean, decimals: 0),
                               NumberFormat.fixed(summary("false_negatives_used", i)?.mean, decimals: 0),
                               NumberFormat.summary(summary("auc_raw", i), decimals: 3),
                               NumberFormat.summary(summary("auc_adjusted", i), decimals: 3),
+                              NumberFormat.summary(summary("auc_false_positive_term_only", i), decimals: 3),
+                              NumberFormat.summary(summary("auc_false_negative_term_only", i), decimals: 3),
                               NumberFormat.summary(summary("fpr_at_recall_90_raw", i), decimals: 3),
                               NumberFormat.summary(summary("fpr_at_recall_90_adjusted", i), decimals: 3),
                               NumberFormat.summary(summary("mean_p_fp_normal", i), decimals: 3),

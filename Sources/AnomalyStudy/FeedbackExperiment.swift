@@ -123,6 +123,10 @@ struct FeedbackExperiment {
             let pfp = (0..<raw.count).map { probabilities[$0 * classes + normalClassCount + Self.falsePositiveOffset] }
             let pfn = (0..<raw.count).map { probabilities[$0 * classes + normalClassCount + Self.falseNegativeOffset] }
             let adjusted = FeedbackAdjustment.adjusted(scores: raw, falsePositiveProbabilities: pfp, falseNegativeProbabilities: pfn)
+            // Each half of eq. 6 alone, to tell what the false-positive and the false-negative class contribute.
+            let zero = [Float](repeating: 0, count: raw.count)
+            let damped = FeedbackAdjustment.adjusted(scores: raw, falsePositiveProbabilities: pfp, falseNegativeProbabilities: zero)
+            let amplified = FeedbackAdjustment.adjusted(scores: raw, falsePositiveProbabilities: zero, falseNegativeProbabilities: pfn)
             let rawROC = try AnomalyEvaluation.checkedROC(raw, split.testIsAnomalous, name: "raw")
             let adjustedROC = try AnomalyEvaluation.checkedROC(adjusted, split.testIsAnomalous, name: "adjusted (eq. 6)")
             let normal = split.testIsAnomalous.map { !$0 }
@@ -131,6 +135,10 @@ struct FeedbackExperiment {
             history["false_negatives_used", default: []].append(Double(usedFN.count))
             history["auc_raw", default: []].append(rawROC.area)
             history["auc_adjusted", default: []].append(adjustedROC.area)
+            history["auc_false_positive_term_only", default: []].append(
+                try AnomalyEvaluation.checkedROC(damped, split.testIsAnomalous, name: "x (1 − p_fp)").area)
+            history["auc_false_negative_term_only", default: []].append(
+                try AnomalyEvaluation.checkedROC(amplified, split.testIsAnomalous, name: "x / (1 − p_fn)").area)
             history["fpr_at_recall_90_raw", default: []].append(try rawROC.falsePositiveRate(atRecall: AnomalyEvaluation.recall))
             history["fpr_at_recall_90_adjusted", default: []].append(try adjustedROC.falsePositiveRate(atRecall: AnomalyEvaluation.recall))
             history["mean_p_fp_normal", default: []].append(AnomalyEvaluation.mean(pfp, where: normal) ?? 0)

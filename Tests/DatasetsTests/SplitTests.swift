@@ -40,6 +40,27 @@ final class SplitTests: XCTestCase {
         XCTAssertThrowsError(try Splits.labeledSubset(labels: [0, 0, 1], count: 4, generator: &g1))
     }
 
+    func testStratifiedSubsetTakesTheShareOfEveryClass() throws {
+        let labels = Self.mnistLikeLabels
+        for fraction in [0.01, 0.5, 0.99] {
+            var generator = SeededGenerator(seed: 5)
+            let chosen = try Splits.stratifiedSubset(labels: labels, fraction: fraction, generator: &generator)
+            XCTAssertEqual(Set(chosen).count, chosen.count, "no index twice")
+            var perClass = [Int](repeating: 0, count: 10)
+            for index in chosen { perClass[Int(labels[index])] += 1 }
+            // Round half away from zero, e.g. 1 % of 5,923 is 59.23 → 59, 99 % of 6,742 is 6,674.58 → 6,675.
+            XCTAssertEqual(perClass, Self.mnistTrainCounts.map { Int((fraction * Double($0)).rounded()) }, "\(fraction)")
+            var again = SeededGenerator(seed: 5)
+            XCTAssertEqual(try Splits.stratifiedSubset(labels: labels, fraction: fraction, generator: &again), chosen)
+        }
+        XCTAssertEqual(Int((0.99 * 6742.0).rounded()), 6675)
+        var generator = SeededGenerator(seed: 1)
+        XCTAssertEqual(try Splits.stratifiedSubset(labels: [0, 0, 1], fraction: 0.01, generator: &generator).count, 2,
+                       "at least one example of every class")
+        XCTAssertThrowsError(try Splits.stratifiedSubset(labels: [0], fraction: 0, generator: &generator))
+        XCTAssertThrowsError(try Splits.stratifiedSubset(labels: [0], fraction: 1.5, generator: &generator))
+    }
+
     func testHoldOutClass() {
         let split = Splits.holdOutClass(1, trainLabels: [0, 1, 2, 1, 3], testLabels: [1, 0, 1])
         XCTAssertEqual(split.train, [0, 2, 4])

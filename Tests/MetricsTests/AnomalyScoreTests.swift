@@ -1,3 +1,4 @@
+import Foundation
 import Metrics
 import NeuralLayers
 import Randomness
@@ -37,6 +38,28 @@ final class AnomalyScoreTests: XCTestCase {
             XCTAssertEqual(scores.count, imageCount)
             XCTAssertTrue(scores.allSatisfy { $0 > 0 }, "−log of a Bernoulli probability of [0, 1] targets is positive")
         }
+    }
+
+    func testKLDivergenceIsTheClosedFormOfTheEncodersGaussian() throws {
+        let model = smallModel()
+        let values = images()
+        let divergences = try AnomalyScore.klDivergenceFromPrior(model: model, images: values, exampleShape: [inputSize],
+                                                                 batchSize: 3)
+        let context = ForwardContext(phase: .inference, generator: SeededGeneratorBox(seed: 0))
+        let (mean, logVariance, _) = model.encode(Tensor(shape: [imageCount, inputSize], scalars: values), in: context)
+        XCTAssertEqual(divergences.count, imageCount)
+        for row in 0..<imageCount {
+            // In Double, independently of the Float loop: ½ Σ (μ² + σ² − 1 − log σ²).
+            var expected = 0.0
+            for j in 0..<2 {
+                let m = Double(mean.scalars[row * 2 + j]), v = Double(logVariance.scalars[row * 2 + j])
+                expected += (m * m + Foundation.exp(v) - 1 - v) / 2
+            }
+            XCTAssertEqual(Double(divergences[row]), expected, accuracy: 1e-5)
+            XCTAssertGreaterThanOrEqual(divergences[row], 0)
+        }
+        XCTAssertThrowsError(try AnomalyScore.klDivergenceFromPrior(model: smallModel(.supervisedEncoder), images: values,
+                                                                    exampleShape: [inputSize]))
     }
 
     func testBatchingDoesNotChangeTheScores() throws {

@@ -1,0 +1,43 @@
+import XCTest
+@testable import AnomalyStudy
+
+/// Eq. 6 and the simulated operator's alarms, on hand-computed cases.
+final class FeedbackTests: XCTestCase {
+    func testEquationSixDampsPastFalseAlarmsAndAmplifiesPastMisses() {
+        XCTAssertEqual(FeedbackAdjustment.adjusted(score: 10, falsePositiveProbability: 0, falseNegativeProbability: 0), 10)
+        XCTAssertEqual(FeedbackAdjustment.adjusted(score: 10, falsePositiveProbability: 0.5, falseNegativeProbability: 0), 5)
+        XCTAssertEqual(FeedbackAdjustment.adjusted(score: 10, falsePositiveProbability: 0, falseNegativeProbability: 0.5), 20)
+        XCTAssertEqual(FeedbackAdjustment.adjusted(score: 8, falsePositiveProbability: 0.25, falseNegativeProbability: 0.75), 24)
+        // p_fn rounded to 1 gives a large, finite score rather than infinity or NaN.
+        let certain = FeedbackAdjustment.adjusted(score: 3, falsePositiveProbability: 0, falseNegativeProbability: 1)
+        XCTAssertEqual(certain, 3e6, accuracy: 1)
+        XCTAssertEqual(FeedbackAdjustment.adjusted(scores: [1, 2], falsePositiveProbabilities: [0.5, 0],
+                                                   falseNegativeProbabilities: [0, 0.5]), [0.5, 4])
+    }
+
+    func testTheDetectorFlagsTheHighestShareOfTheStream() {
+        XCTAssertEqual(FeedbackExperiment.flagHighest([1, 5, 3, 4, 2], rate: 0.4), [false, true, false, true, false])
+        // Ties at the threshold are all flagged; at least one score is always flagged.
+        XCTAssertEqual(FeedbackExperiment.flagHighest([1, 4, 4, 2], rate: 0.25), [false, true, true, false])
+        XCTAssertEqual(FeedbackExperiment.flagHighest([3, 1], rate: 0.01), [true, false])
+        XCTAssertEqual(FeedbackExperiment.flagHighest([], rate: 0.5), [])
+    }
+
+    func testFeedbackSettingsAreCheckedAndRoundTripThroughTheCell() throws {
+        let plan = AnomalyProfilePlan(.quick)
+        let cells = AnomalyCells(plan: plan).cells(experiments: [.feedback])
+        XCTAssertEqual(cells.count, plan.feedbackClasses.count * plan.feedbackSeeds.count)
+        let parameters = try CellParameters(cells[0])
+        let experiment = try FeedbackExperiment(cell: cells[0], parameters: parameters)
+        XCTAssertEqual(experiment.settings, .standard)
+        XCTAssertEqual(experiment.amounts, plan.feedbackAmounts)
+        var broken = cells[0]
+        broken.hyperparameters["alarm_rate"] = .number(1.5)
+        XCTAssertThrowsError(try FeedbackExperiment(cell: broken, parameters: try CellParameters(broken))) { error in
+            XCTAssertTrue("\(error)".contains("alarm_rate"), "\(error)")
+        }
+        broken = cells[0]
+        broken.hyperparameters["feedback_amounts"] = .array([.number(-1)])
+        XCTAssertThrowsError(try FeedbackExperiment(cell: broken, parameters: try CellParameters(broken)))
+    }
+}
