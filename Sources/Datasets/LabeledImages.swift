@@ -43,10 +43,16 @@ public struct LabeledImages: Sendable {
         }
     }
 
-    /// Convenience form of `fillBatch` for a Swift array (resized when too small).
+    /// Convenience form of `fillBatch` for a Swift array, reused as a staging buffer: afterwards
+    /// it holds exactly `indices.count * imageSize` values (it keeps its capacity when it
+    /// shrinks, so a last, smaller batch costs no allocation and leaves no stale images behind).
     public func fillBatch(_ indices: [Int], into array: inout [Float]) {
         let needed = indices.count * imageSize
-        if array.count < needed { array = [Float](repeating: 0, count: needed) }
+        if array.count < needed {
+            array.append(contentsOf: repeatElement(0, count: needed - array.count))
+        } else if array.count > needed {
+            array.removeLast(array.count - needed)
+        }
         array.withUnsafeMutableBufferPointer { fillBatch(indices, into: $0) }
     }
 

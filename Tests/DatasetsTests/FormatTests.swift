@@ -19,6 +19,12 @@ final class FormatTests: XCTestCase {
         set.fillBatch([2, 0], into: &batch)
         XCTAssertEqual(batch, [1, 1, 0, 0, Float(10) / 255, Float(20) / 255, 0, 0.2, 0.4, 0.6, 0.8, 1])
         XCTAssertEqual(set.subset([2]).labels, [9])
+        // A reused staging array holds exactly the batch: a last, smaller batch must not leave
+        // stale images behind (a 500-image buffer once went into a 20-image tensor).
+        set.fillBatch([1], into: &batch)
+        XCTAssertEqual(batch, [1, 2, 3, 4, 5, 6].map { Float($0) / 255 })
+        set.fillBatch([0, 1, 2], into: &batch)
+        XCTAssertEqual(batch.count, 18)
     }
 
     func testGzipOfSeveralMembersAndUncompressedIDX() throws {
