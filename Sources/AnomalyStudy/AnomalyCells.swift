@@ -25,7 +25,7 @@ public struct AnomalyCells {
     public static let sectionName = "semiunsupervised-auc"
     public static let eu = ModelName(.unsupervisedVAE, .dense)
     public static let ss = ModelName(.semiSupervised, .dense)
-    /// Images per test batch when scoring, and Monte-Carlo samples of the sampled score.
+    /// Draws of z per image for the Monte-Carlo score recorded beside the section's score.
     static let monteCarloSamples = 10
 
     public let plan: AnomalyProfilePlan
