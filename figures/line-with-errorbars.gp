@@ -16,13 +16,16 @@ if (!exists("xlabel")) xlabel = ""
 if (!exists("ylabel")) ylabel = ""
 if (!exists("logx")) logx = 0
 
-set terminal pngcairo noenhanced size 800,500 font "sans,11"
+set terminal pngcairo noenhanced size 900,500 font "sans,11"
 set output outfile
 set title plottitle
 set xlabel xlabel
 set ylabel ylabel
 if (logx) set logscale x
 set grid
-set key top left
+# The key sits outside the plot so it never hides a point; the x range is the data's own
+# (no rounding out to the next tic) plus a small margin.
+set key outside right top
+set autoscale xfix
 set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
 plot for [i=0:nseries-1] datafile index i using 1:2:3 with yerrorlines pointsize 0.8 title columnheader(2)

@@ -115,9 +115,14 @@ public struct AnomalyReport {
             let ss = Summary(values[CellGroup(dataset: dataset.rawValue, model: AnomalyCells.ss.description, setting: setting)] ?? [])
             if let eu, let ss {
                 let holds = ss.mean < 0.5 && ss.mean < eu.mean
-                let text = "The digit-1 exception (paper: SS_D 0.095 against EU_D 0.47, both below chance): here SS_D \(NumberFormat.summary(ss, decimals: 3)) against EU_D \(NumberFormat.summary(eu, decimals: 3)); the exception \(holds ? "comes back" : "does not come back") (tested as: SS_D below 0.5 and below EU_D)."
+                func paperMean(_ model: ModelName) -> String {
+                    NumberFormat.fixed(paper.number(table: "\(table)", dataset: dataset.rawValue, model: model.description,
+                                                    setting: setting, metric: "auc")?.mean, decimals: 3)
+                }
+                let paperPair = "SS_D \(paperMean(AnomalyCells.ss)) against EU_D \(paperMean(AnomalyCells.eu))"
+                let text = "The digit-1 exception (paper: \(paperPair), both below chance): here SS_D \(NumberFormat.summary(ss, decimals: 3)) against EU_D \(NumberFormat.summary(eu, decimals: 3)); the exception \(holds ? "comes back" : "does not come back") (tested as: SS_D below 0.5 and below EU_D)."
                 report.paragraph(text)
-                headlines.append("Table 5 digit-1 exception: SS_D \(NumberFormat.fixed(ss.mean, decimals: 3)) vs EU_D \(NumberFormat.fixed(eu.mean, decimals: 3)) (paper 0.095 vs 0.47): \(holds ? "reproduced" : "not reproduced")")
+                headlines.append("Table 5 digit-1 exception: SS_D \(NumberFormat.fixed(ss.mean, decimals: 3)) vs EU_D \(NumberFormat.fixed(eu.mean, decimals: 3)) (paper \(paperPair)): \(holds ? "reproduced" : "not reproduced")")
             }
         }
         report.table(scoreComparison(chosen), caption: "The choice of score: mean AUC over the held-out classes run, for the section's score (z = μ), the 10-sample Monte-Carlo reconstruction term and the negative ELBO (that term plus KL), with the largest per-cell gap to the section's score.")
@@ -180,7 +185,7 @@ public struct AnomalyReport {
         let test = WelchTTest(ss, eu)
         let gap = sSS.mean - sEU.mean
         let verdict = Self.verdict(difference: gap, p: test?.pValue)
-        let text = "Averaged over \(scope) (one mean per seed): SS_D \(NumberFormat.summary(sSS, decimals: 3)) against EU_D \(NumberFormat.summary(sEU, decimals: 3)), SS − EU = \(NumberFormat.fixed(gap, decimals: 3)) (Welch p \(NumberFormat.pValue(test?.pValue)), n = \(min(sSS.n, sEU.n)) seeds); the paper's means over the same classes give SS − EU = \(NumberFormat.fixed(paperGap, decimals: 3)). SS_D better on average here: **\(verdict)**."
+        let text = "Averaged over \(scope) (one mean per seed): SS_D \(NumberFormat.summary(sSS, decimals: 3)) against EU_D \(NumberFormat.summary(sEU, decimals: 3)), SS − EU = \(NumberFormat.fixed(gap, decimals: 3)) (Welch's t-test \(NumberFormat.pValue(test?.pValue)), n = \(min(sSS.n, sEU.n)) seeds); the paper's means over the same classes give SS − EU = \(NumberFormat.fixed(paperGap, decimals: 3)). SS_D better on average here: **\(verdict)**."
         let headline = "mean AUC over \(scope): SS_D \(NumberFormat.fixed(sSS.mean, decimals: 3)) vs EU_D \(NumberFormat.fixed(sEU.mean, decimals: 3)) (paper gap \(NumberFormat.fixed(paperGap, decimals: 3)), ours \(NumberFormat.fixed(gap, decimals: 3)); SS better: \(verdict))"
         return (text, headline)
     }
@@ -275,9 +280,9 @@ public struct AnomalyReport {
             let test = WelchTTest(b, a)
             let means = (ours[c] ?? []).map(\.mean)
             let aboveEU = eu.map { e in means.allSatisfy { $0 > e.mean } }
-            let text = "Class \(c): \(percentText(plan.labelFractions.first!)) labels \(NumberFormat.summary(sa, decimals: 3)), \(percentText(plan.labelFractions.last!)) labels \(NumberFormat.summary(sb, decimals: 3)) (Welch p \(NumberFormat.pValue(test?.pValue))); range over the fractions \(NumberFormat.fixed(means.max().map { $0 - means.min()! }, decimals: 3)). The paper's claim, flat in the label share and above the unsupervised model at every share: flat here \(test.map { $0.pValue >= 0.05 ? "yes (no significant difference)" : "no (significant difference)" } ?? "untested (n < 2)"); above EU_D (\(NumberFormat.fixed(eu?.mean, decimals: 3))) at every share \(aboveEU.map { $0 ? "yes" : "no" } ?? "not known (EU_D not run)")."
+            let text = "Class \(c): \(percentText(plan.labelFractions.first!)) labels \(NumberFormat.summary(sa, decimals: 3)), \(percentText(plan.labelFractions.last!)) labels \(NumberFormat.summary(sb, decimals: 3)) (Welch's t-test \(NumberFormat.pValue(test?.pValue))); range over the fractions \(NumberFormat.fixed(means.max().map { $0 - means.min()! }, decimals: 3)). The paper's claim, flat in the label share and above the unsupervised model at every share: flat here \(test.map { $0.pValue >= 0.05 ? "yes, in that the two ends do not differ significantly (a weak test at n = \(min(sa.n, sb.n)) seeds)" : "no (the two ends differ significantly)" } ?? "untested (n < 2)"); above EU_D (\(NumberFormat.fixed(eu?.mean, decimals: 3))) at every share \(aboveEU.map { $0 ? "yes" : "no" } ?? "not known (EU_D not run)")."
             report.paragraph(text)
-            headlines.append("Table 6 class \(c): AUC \(NumberFormat.fixed(sa.mean, decimals: 3)) at \(percentText(plan.labelFractions.first!)) labels, \(NumberFormat.fixed(sb.mean, decimals: 3)) at \(percentText(plan.labelFractions.last!)) (paper flat at about \(c == 7 ? "0.74–0.75" : "0.65–0.68"))")
+            headlines.append("Table 6 class \(c): AUC \(NumberFormat.fixed(sa.mean, decimals: 3)) at \(percentText(plan.labelFractions.first!)) labels, \(NumberFormat.fixed(sb.mean, decimals: 3)) at \(percentText(plan.labelFractions.last!)) (paper \(paperRange(anomalous: c)))")
         }
         for c in classes {
             if let points = ours[c] { series.append(ErrorBarSeries(name: "ours, class \(c)", points: points)) }
@@ -290,6 +295,33 @@ public struct AnomalyReport {
             report.image(file, alt: "AUC against label share", report: reportURL)
         }
         return headlines
+    }
+
+    /// What the feedback table says, in words and in its own numbers: which half of eq. 6
+    /// carries the gain, and what feedback does to the raw score.
+    static func feedbackReading(amounts: [Double], summary: (String, Int) -> Summary?) -> String? {
+        let last = amounts.count - 1
+        guard last > 0, let rawFirst = summary("auc_raw", 0)?.mean, let rawLast = summary("auc_raw", last)?.mean,
+              let adjusted = summary("auc_adjusted", last)?.mean,
+              let negativeHalf = summary("auc_false_negative_term_only", last)?.mean else { return nil }
+        let positiveHalfEffect = amounts.indices.compactMap { i -> Double? in
+            guard let half = summary("auc_false_positive_term_only", i)?.mean, let raw = summary("auc_raw", i)?.mean else { return nil }
+            return abs(half - raw)
+        }.max() ?? 0
+        let pfp = amounts.indices.compactMap { summary("mean_p_fp_normal", $0)?.mean }.max() ?? 0
+        let m = Int(amounts[last])
+        let direction = rawLast < rawFirst ? "falls" : "rises"
+        return "Reading the table: the raw score's AUC \(direction) with feedback (\(NumberFormat.fixed(rawFirst, decimals: 3)) at m = 0, \(NumberFormat.fixed(rawLast, decimals: 3)) at m = \(m)), since the false negatives fed back are images of the anomalous digit trained on under a class of their own, so the decoder learns to reconstruct that digit. The gain of eq. 6 comes from its false-negative half: x/(1 − p_fn) alone gives \(NumberFormat.fixed(negativeHalf, decimals: 3)) at m = \(m) against \(NumberFormat.fixed(adjusted, decimals: 3)) for the whole adjustment, while the false-positive half moves the AUC by at most \(NumberFormat.fixed(positiveHalfEffect, decimals: 3)) at any m (the false positives fed back are normal images, and the classifier keeps giving normal test images to their own classes: mean p_fp at most \(NumberFormat.fixed(pfp, decimals: 3))). The adjusted score is in effect a classifier that has seen m labeled anomalies: feedback makes the detector partly supervised, which is what section 5 proposes, and its gain is not that of a better unsupervised score."
+    }
+
+    /// The paper's Table 6 row for one class as "from … to …" over the label shares.
+    func paperRange(anomalous c: Int) -> String {
+        let means = plan.labelFractions.compactMap {
+            paper.number(table: "6", dataset: "mnist", model: AnomalyCells.ss.description,
+                         setting: AnomalyCells.setting(anomalous: c, fraction: $0), metric: "auc")?.mean
+        }
+        guard let low = means.min(), let high = means.max() else { return "not transcribed" }
+        return "between \(NumberFormat.fixed(low, decimals: 3)) and \(NumberFormat.fixed(high, decimals: 3))"
     }
 
     // MARK: Figures 2-4
@@ -348,6 +380,7 @@ public struct AnomalyReport {
             let missed = Summary(runs.compactMap { $0.metrics["false_negative_candidates"] })
             report.heading("Anomalous digit \(anomalous)", level: 3)
             report.table(table, caption: "Mean ± std over \(runs.count) seed(s). The stream held \(NumberFormat.fixed(flagged?.mean, decimals: 0)) false positives and \(NumberFormat.fixed(missed?.mean, decimals: 0)) false negatives to draw feedback from (mean over seeds); FP/FN used is capped by them.")
+            if let reading = Self.feedbackReading(amounts: amounts, summary: summary) { report.paragraph(reading) }
             func series(_ key: String, _ kind: String) -> ErrorBarSeries {
                 ErrorBarSeries(name: "digit \(anomalous), \(kind)", points: amounts.indices.compactMap { i in
                     summary("\(key)_\(kind)", i).map { (x: amounts[i], mean: $0.mean, std: $0.standardDeviation ?? 0) }

@@ -1,3 +1,4 @@
+import Reports
 import XCTest
 @testable import AnomalyStudy
 
@@ -39,5 +40,25 @@ final class FeedbackTests: XCTestCase {
         broken = cells[0]
         broken.hyperparameters["feedback_amounts"] = .array([.number(-1)])
         XCTAssertThrowsError(try FeedbackExperiment(cell: broken, parameters: try CellParameters(broken)))
+    }
+
+    func testTheFeedbackReadingQuotesItsOwnNumbers() throws {
+        // Two seeds per amount; the reading quotes seed means and names the half that carries the gain.
+        let table: [String: [[Double]]] = [
+            "auc_raw": [[0.70, 0.72], [0.40, 0.42]],
+            "auc_adjusted": [[0.70, 0.72], [0.96, 0.98]],
+            "auc_false_negative_term_only": [[0.70, 0.72], [0.95, 0.97]],
+            "auc_false_positive_term_only": [[0.70, 0.72], [0.39, 0.41]],
+            "mean_p_fp_normal": [[0, 0], [0.008, 0.010]],
+        ]
+        let reading = try XCTUnwrap(AnomalyReport.feedbackReading(amounts: [0, 300]) { key, i in
+            table[key].flatMap { Summary($0[i]) }
+        })
+        XCTAssertTrue(reading.contains("falls with feedback (0.710 at m = 0, 0.410 at m = 300)"), reading)
+        XCTAssertTrue(reading.contains("alone gives 0.960 at m = 300 against 0.970 for the whole adjustment"), reading)
+        XCTAssertTrue(reading.contains("by at most 0.010 at any m"), reading)
+        XCTAssertTrue(reading.contains("mean p_fp at most 0.009"), reading)
+        // One amount only (no feedback run): nothing to read.
+        XCTAssertNil(AnomalyReport.feedbackReading(amounts: [0]) { key, i in table[key].flatMap { Summary($0[i]) } })
     }
 }
