@@ -8,26 +8,10 @@ import TensorCore
 
 /// The command line of `semiunsupervised-auc`.
 public struct AnomalySectionOptions: ParsableArguments {
-    @Option(help: "Profile: smoke (tiny subsets, for tests), quick (2 seeds, 2 epochs; the default of make figures) or paper (the paper's protocol).")
-    public var profile = "quick"
-
-    @Option(help: "Run only this shard of the cells, as i/n with 1 ≤ i ≤ n (e.g. --shard \"$SLURM_ARRAY_TASK_ID/8\"). Results merge through results/runs/.")
-    public var shard: String?
+    @OptionGroup public var common: SectionRunOptions
 
     @Option(help: "Comma-separated experiments to run: held-out-class (Tables 5, 9), label-fraction (Table 6), feedback (section 5), generation (Figures 2, 3); default all.")
     public var experiments: String?
-
-    @Option(help: "The results folder (reports, figures and run files).")
-    public var results = "results"
-
-    @Option(help: "Where data sets are kept (default data/, or $DATA_ROOT).")
-    public var dataRoot: String?
-
-    @Flag(help: "Only rebuild the report from existing run files; train nothing.")
-    public var reportOnly = false
-
-    @Flag(help: "Print the OpenBLAS kernels in use and other details.")
-    public var verbose = false
 
     public init() {}
 
@@ -45,25 +29,18 @@ public struct AnomalySectionOptions: ParsableArguments {
     /// Runs the missing cells, draws Figure 4, then writes the report and the results index.
     public func run(commandName: String) throws {
         let blas = NumericRuntime.prepare()
-        if verbose { print(blas.summary) }
+        if common.verbose { print(blas.summary) }
         let started = ProgressReporter.monotonicSeconds()
-        let profile = try Profile(parsing: self.profile)
-        let shard = try shard.map { try Shard(parsing: $0) } ?? .all
+        let profile = try common.parsedProfile()
+        let shard = try common.parsedShard()
         let plan = AnomalyProfilePlan(profile)
         let cells = AnomalyCells(plan: plan).cells(experiments: try parsedExperiments())
-        let resultsFolder = URL(fileURLWithPath: results)
+        let resultsFolder = common.resultsFolder
         let folder = resultsFolder.appendingPathComponent(AnomalyCells.sectionName)
-        let store = RunStore(root: resultsFolder.appendingPathComponent("runs"))
+        let store = common.runStore
         let provenance = Provenance.current(openBLASCore: blas.core)
-        if !reportOnly {
-            let dataStore = DataStore(root: dataRoot.map { URL(fileURLWithPath: $0) } ?? DataStore.defaultRoot)
-            var loaded: [ImageDatasetName: ImageClassificationData] = [:]
-            func data(_ name: ImageDatasetName) throws -> ImageClassificationData {
-                if let data = loaded[name] { return data }
-                let data = try ImageClassificationData.load(name, store: dataStore)
-                loaded[name] = data
-                return data
-            }
+        if !common.reportOnly {
+            let data = common.imageData()
             let runner = CellRunner(store: store, shard: shard, provenance: provenance,
                                     progress: ProgressReporter.standardOutput())
             try runner.run(cells) { cell, progress in
@@ -76,8 +53,7 @@ public struct AnomalySectionOptions: ParsableArguments {
             }
         }
         let records = try store.records(for: cells)
-        var command = "make figures SECTION=\(AnomalyCells.sectionName)"
-        if profile != .quick { command += " PROFILE=\(profile.rawValue)" }
+        let command = common.regenerateCommand(section: AnomalyCells.sectionName, profile: profile)
         let report = AnomalyReport(
             plan: plan, records: records, paper: try PaperNumbers.load(paper: "semisupervised-vae"),
             provenance: ReportProvenance(profile: profile, seedsPerCell: plan.seeds(for: .mnist).count, provenance: provenance,

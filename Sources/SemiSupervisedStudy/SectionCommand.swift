@@ -8,59 +8,39 @@ import TensorCore
 /// The command line shared by the classification sections (`semisupervised-tables`,
 /// `decoder-regularizer`).
 public struct ClassificationSectionOptions: ParsableArguments {
-    @Option(help: "Profile: smoke (tiny subsets, for tests), quick (reduced seeds and epochs; the default of make figures) or paper (the paper's full protocol).")
-    public var profile = "quick"
-
-    @Option(help: "Run only this shard of the cells, as i/n with 1 ≤ i ≤ n (for a cluster job array, e.g. --shard \"$SLURM_ARRAY_TASK_ID/8\"). Results merge through results/runs/.")
-    public var shard: String?
+    @OptionGroup public var common: SectionRunOptions
 
     @Option(help: "Comma-separated models to run (SS_D, ES_D, SS_CNN, ES_CNN); default all.")
     public var models: String?
-
-    @Option(help: "The results folder (reports, figures and run files).")
-    public var results = "results"
-
-    @Option(help: "Where data sets are kept (default data/, or $DATA_ROOT).")
-    public var dataRoot: String?
-
-    @Flag(help: "Only rebuild the report from existing run files; train nothing.")
-    public var reportOnly = false
-
-    @Flag(help: "Print the OpenBLAS kernels in use and other details.")
-    public var verbose = false
 
     public init() {}
 
     /// Runs the section's missing cells, then writes its report and the results index.
     public func run(_ section: ClassificationSection, commandName: String) throws {
         let blas = NumericRuntime.prepare()
-        if verbose { print(blas.summary) }
+        if common.verbose { print(blas.summary) }
         let started = ProgressReporter.monotonicSeconds()
-        let profile = try Profile(parsing: self.profile)
-        let shard = try shard.map { try Shard(parsing: $0) } ?? .all
+        let profile = try common.parsedProfile()
+        let shard = try common.parsedShard()
         let modelFilter = try models.map { list in
             Set(try list.split(separator: ",").map { try ModelName(parsing: String($0).trimmingCharacters(in: .whitespaces)) })
         }
         let plan = ProfilePlan(profile)
         let cells = ClassificationCells(section: section, plan: plan).cells(models: modelFilter)
-        let resultsFolder = URL(fileURLWithPath: results)
-        let store = RunStore(root: resultsFolder.appendingPathComponent("runs"))
+        let resultsFolder = common.resultsFolder
+        let store = common.runStore
         let provenance = Provenance.current(openBLASCore: blas.core)
-        if !reportOnly {
-            let dataStore = DataStore(root: dataRoot.map { URL(fileURLWithPath: $0) } ?? DataStore.defaultRoot)
-            var loaded: [ImageDatasetName: ImageClassificationData] = [:]
+        if !common.reportOnly {
+            let data = common.imageData()
             let runner = CellRunner(store: store, shard: shard, provenance: provenance,
                                     progress: ProgressReporter.standardOutput())
             try runner.run(cells) { cell, progress in
-                let name = try ImageDatasetName(parsing: cell.dataset)
-                if loaded[name] == nil { loaded[name] = try ImageClassificationData.load(name, store: dataStore) }
-                return try ClassificationCells.run(cell, data: loaded[name]!, progress: progress)
+                try ClassificationCells.run(cell, data: try data(try ImageDatasetName(parsing: cell.dataset)), progress: progress)
             }
         }
         let wanted = Set(cells.map(\.id))
         let records = try store.allRecords(section: section.name).filter { wanted.contains($0.id) }
-        var command = "make figures SECTION=\(section.name)"
-        if profile != .quick { command += " PROFILE=\(profile.rawValue)" }
+        let command = common.regenerateCommand(section: section.name, profile: profile)
         let report = ClassificationReport(
             section: section, plan: plan, records: records,
             paper: try PaperNumbers.load(paper: "semisupervised-vae"),
