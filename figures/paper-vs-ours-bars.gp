@@ -25,5 +25,6 @@ set boxwidth 0.9
 set xtics rotate by -30 left
 set yrange [0:*]
 set grid ytics
-set key top right
+# Above the plot, so a tall bar never runs under the key.
+set key horizontal outside top center
 plot datafile using 2:3:xtic(1) title "paper", '' using 4:5 title "ours"

@@ -57,7 +57,7 @@ public struct AnomalySectionOptions: ParsableArguments {
         let report = AnomalyReport(
             plan: plan, records: records, paper: try PaperNumbers.load(paper: "semisupervised-vae"),
             provenance: ReportProvenance(profile: profile, seedsPerCell: plan.seeds(for: .mnist).count, provenance: provenance,
-                                         secondsSpent: records.reduce(0) { $0 + $1.seconds }, command: command))
+                                         runs: records, command: command))
         try report.write(to: folder, gnuplot: Gnuplot())
         try ResultsIndex.write(resultsFolder: resultsFolder)
         let elapsed = ProgressReporter.monotonicSeconds() - started

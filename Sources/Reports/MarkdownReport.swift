@@ -14,6 +14,9 @@ public struct ReportProvenance: Sendable {
     public var secondsSpent: Double
     /// The exact command that regenerates the report (`make figures SECTION=… PROFILE=…`).
     public var command: String
+    /// Where the runs behind the numbers were trained, when that is known: the report may be
+    /// drawn later, at another commit or on another machine, than its runs were trained.
+    public var runOrigins: RunOrigins?
 
     public init(profile: Profile, seedsPerCell: Int, provenance: Provenance,
                 date: String = Provenance.isoDate(), secondsSpent: Double, command: String) {
@@ -24,6 +27,42 @@ public struct ReportProvenance: Sendable {
         self.date = date
         self.secondsSpent = secondsSpent
         self.command = command
+    }
+
+    /// The provenance of a report over `runs`: their training time and origins.
+    public init(profile: Profile, seedsPerCell: Int, provenance: Provenance,
+                date: String = Provenance.isoDate(), runs: [RunRecord], command: String) {
+        self.init(profile: profile, seedsPerCell: seedsPerCell, provenance: provenance, date: date,
+                  secondsSpent: runs.reduce(0) { $0 + $1.seconds }, command: command)
+        runOrigins = RunOrigins(runs)
+    }
+}
+
+/// How many of a report's runs were trained at each commit and on each OpenBLAS kernel family
+/// (the kernels decide the last digits: docs/DESIGN.md).
+public struct RunOrigins: Sendable {
+    public var runs: Int
+    /// (short commit, with "+dirty" for uncommitted changes; runs), most runs first.
+    public var commits: [(String, Int)]
+    /// (OpenBLAS core; runs), most runs first.
+    public var kernels: [(String, Int)]
+
+    public init(_ records: [RunRecord]) {
+        func counted(_ keys: [String]) -> [(String, Int)] {
+            Dictionary(keys.map { ($0, 1) }, uniquingKeysWith: +).sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+                .map { ($0.key, $0.value) }
+        }
+        runs = records.count
+        commits = counted(records.map { String($0.git.commit.prefix(10)) + ($0.git.dirty ? "+dirty" : "") })
+        kernels = counted(records.map(\.machine.openBLASCore))
+    }
+
+    /// "110 runs, trained at commit 9a9582fe13 (108), 3cee185706 (2); OpenBLAS core Cooperlake (108), Zen (2)".
+    public var text: String {
+        func list(_ pairs: [(String, Int)]) -> String {
+            pairs.count == 1 ? pairs[0].0 : pairs.map { "\($0.0) (\($0.1))" }.joined(separator: ", ")
+        }
+        return "\(runs) run\(runs == 1 ? "" : "s"), trained at commit \(list(commits)); OpenBLAS core \(list(kernels))"
     }
 }
 
@@ -67,7 +106,8 @@ public struct MarkdownReport: Sendable {
         image(MarkdownReport.relativePath(from: report.deletingLastPathComponent(), to: file), alt: alt)
     }
 
-    /// The provenance section: profile and seeds, commit, date, machine, time, command.
+    /// The provenance section: profile and seeds, the commit, date and machine that drew the
+    /// report, where its runs were trained, time, command.
     public mutating func provenance(_ provenance: ReportProvenance) {
         heading("Provenance")
         let seeds = provenance.seedsPerCell == 1 ? "1 seed" : "\(provenance.seedsPerCell) seeds"
@@ -78,6 +118,7 @@ public struct MarkdownReport: Sendable {
             "Commit: \(commit)",
             "Date: \(provenance.date)",
             "Machine: \(machine.hostname), \(machine.cpuModel), \(machine.coreCount) cores, OpenBLAS core \(machine.openBLASCore)",
+        ] + (provenance.runOrigins.map { ["Runs: \($0.text)"] } ?? []) + [
             "Training time: \(ProgressReporter.duration(provenance.secondsSpent))",
             "Regenerate with: `\(provenance.command)`",
         ])

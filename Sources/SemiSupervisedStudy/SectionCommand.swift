@@ -45,7 +45,7 @@ public struct ClassificationSectionOptions: ParsableArguments {
             section: section, plan: plan, records: records,
             paper: try PaperNumbers.load(paper: "semisupervised-vae"),
             provenance: ReportProvenance(profile: profile, seedsPerCell: plan.seeds.count, provenance: provenance,
-                                         secondsSpent: records.reduce(0) { $0 + $1.seconds }, command: command))
+                                         runs: records, command: command))
         let folder = resultsFolder.appendingPathComponent(section.name)
         try report.write(to: folder, gnuplot: Gnuplot())
         try ResultsIndex.write(resultsFolder: resultsFolder)
