@@ -233,7 +233,7 @@ public struct AnomalyReport {
     func labelFractionTable(folder: URL, report: inout MarkdownReport, reportURL: URL, gnuplot: Gnuplot) throws -> [String] {
         let chosen = records(.labelFraction)
         report.heading("Table 6: anomaly detection AUC against the share of labels (MNIST)")
-        report.paragraph("SS_D with a stratified share of the normal training labels (that share of every class); every batch is half labeled, half unlabeled (the labeled points up-sampled below 50 %, down-sampled above), as section 3.1.3 describes. The EU_D and all-label SS_D rows come from the Table 5 cells.")
+        report.paragraph("SS_D with a stratified share of the normal training labels (that share of every class); every batch is half labeled, half unlabeled (the labeled points up-sampled below 50 %, down-sampled above), as section 3.1.3 describes. The EU_D and all-label SS_D rows come from the Table 5 cells, whose SS_D batches are wholly labeled: the all-label row differs from the 99 % row in that batch composition (the classification term counts for every point of a batch, not half of them) as well as in the last 1 % of labels.")
         let rows = Collector.comparisonRows(table: "6", metric: "auc", records: chosen, paper: paper) { $0.metrics["auc"] }
         try ComparisonRow.write(rows, to: folder.appendingPathComponent("table-6.csv"))
         let values = Collector.values(chosen) { $0.metrics["auc"] }
