@@ -86,10 +86,8 @@ public struct AnomalyReport {
             let setting = AnomalyCells.setting(anomalous: anomalous)
             let eu = values[CellGroup(dataset: dataset.rawValue, model: AnomalyCells.eu.description, setting: setting)] ?? []
             let ss = values[CellGroup(dataset: dataset.rawValue, model: AnomalyCells.ss.description, setting: setting)] ?? []
-            let paperEU = paper.number(table: String(table), dataset: dataset.rawValue, model: AnomalyCells.eu.description,
-                                       setting: setting, metric: "auc")
-            let paperSS = paper.number(table: String(table), dataset: dataset.rawValue, model: AnomalyCells.ss.description,
-                                       setting: setting, metric: "auc")
+            let paperEU = paperAUC(table: table, dataset: dataset.rawValue, model: AnomalyCells.eu, setting: setting)
+            let paperSS = paperAUC(table: table, dataset: dataset.rawValue, model: AnomalyCells.ss, setting: setting)
             let sEU = Summary(eu), sSS = Summary(ss)
             if sEU != nil || sSS != nil { classesRun.append(anomalous) }
             let difference = (sSS?.mean).flatMap { a in (sEU?.mean).map { a - $0 } }
@@ -115,11 +113,9 @@ public struct AnomalyReport {
             let ss = Summary(values[CellGroup(dataset: dataset.rawValue, model: AnomalyCells.ss.description, setting: setting)] ?? [])
             if let eu, let ss {
                 let holds = ss.mean < 0.5 && ss.mean < eu.mean
-                func paperMean(_ model: ModelName) -> String {
-                    NumberFormat.fixed(paper.number(table: "\(table)", dataset: dataset.rawValue, model: model.description,
-                                                    setting: setting, metric: "auc")?.mean, decimals: 3)
-                }
-                let paperPair = "SS_D \(paperMean(AnomalyCells.ss)) against EU_D \(paperMean(AnomalyCells.eu))"
+                let paperSS = paperAUC(table: table, dataset: dataset.rawValue, model: AnomalyCells.ss, setting: setting)
+                let paperEU = paperAUC(table: table, dataset: dataset.rawValue, model: AnomalyCells.eu, setting: setting)
+                let paperPair = "SS_D \(NumberFormat.fixed(paperSS?.mean, decimals: 3)) against EU_D \(NumberFormat.fixed(paperEU?.mean, decimals: 3))"
                 let text = "The digit-1 exception (paper: \(paperPair), both below chance): here SS_D \(NumberFormat.summary(ss, decimals: 3)) against EU_D \(NumberFormat.summary(eu, decimals: 3)); the exception \(holds ? "comes back" : "does not come back") (tested as: SS_D below 0.5 and below EU_D)."
                 report.paragraph(text)
                 headlines.append("Table 5 digit-1 exception: SS_D \(NumberFormat.fixed(ss.mean, decimals: 3)) vs EU_D \(NumberFormat.fixed(eu.mean, decimals: 3)) (paper \(paperPair)): \(holds ? "reproduced" : "not reproduced")")
@@ -169,8 +165,7 @@ public struct AnomalyReport {
         }
         func paperMean(_ model: ModelName) -> Double? {
             let numbers = classes.compactMap {
-                paper.number(table: String(table), dataset: dataset.rawValue, model: model.description,
-                             setting: AnomalyCells.setting(anomalous: $0), metric: "auc")?.mean
+                paperAUC(table: table, dataset: dataset.rawValue, model: model, setting: AnomalyCells.setting(anomalous: $0))?.mean
             }
             return numbers.count == classes.count && !numbers.isEmpty ? numbers.reduce(0, +) / Double(numbers.count) : nil
         }
@@ -250,7 +245,7 @@ public struct AnomalyReport {
             var row = [percentText(fraction)]
             for c in classes {
                 let setting = AnomalyCells.setting(anomalous: c, fraction: fraction)
-                let p = paper.number(table: "6", dataset: "mnist", model: AnomalyCells.ss.description, setting: setting, metric: "auc")
+                let p = paperAUC(table: 6, dataset: "mnist", model: AnomalyCells.ss, setting: setting)
                 let s = Summary(values[CellGroup(dataset: "mnist", model: AnomalyCells.ss.description, setting: setting)] ?? [])
                 row += [NumberFormat.meanPlusMinus(p?.mean, p?.std, decimals: 3), NumberFormat.summary(s, decimals: 3)]
                 if let s { ours[c, default: []].append((fraction * 100, s.mean, s.standardDeviation ?? 0)); n = max(n, s.n) }
@@ -262,7 +257,7 @@ public struct AnomalyReport {
             var row = [label]
             for c in classes {
                 let setting = AnomalyCells.setting(anomalous: c)
-                let p = paper.number(table: "5", dataset: "mnist", model: model.description, setting: setting, metric: "auc")
+                let p = paperAUC(table: 5, dataset: "mnist", model: model, setting: setting)
                 let s = Summary(table5[CellGroup(dataset: "mnist", model: model.description, setting: setting)] ?? [])
                 row += [NumberFormat.meanPlusMinus(p?.mean, p?.std, decimals: 3), NumberFormat.summary(s, decimals: 3)]
             }
@@ -314,11 +309,15 @@ public struct AnomalyReport {
         return "Reading the table: the raw score's AUC \(direction) with feedback (\(NumberFormat.fixed(rawFirst, decimals: 3)) at m = 0, \(NumberFormat.fixed(rawLast, decimals: 3)) at m = \(m)), since the false negatives fed back are images of the anomalous digit trained on under a class of their own, so the decoder learns to reconstruct that digit. The gain of eq. 6 comes from its false-negative half: x/(1 − p_fn) alone gives \(NumberFormat.fixed(negativeHalf, decimals: 3)) at m = \(m) against \(NumberFormat.fixed(adjusted, decimals: 3)) for the whole adjustment, while the false-positive half moves the AUC by at most \(NumberFormat.fixed(positiveHalfEffect, decimals: 3)) at any m (the false positives fed back are normal images, and the classifier keeps giving normal test images to their own classes: mean p_fp at most \(NumberFormat.fixed(pfp, decimals: 3))). The adjusted score is in effect a classifier that has seen m labeled anomalies: feedback makes the detector partly supervised, which is what section 5 proposes, and its gain is not that of a better unsupervised score."
     }
 
+    /// The paper's AUC for one cell of its Tables 5, 6 and 9 (nil where it reports none).
+    func paperAUC(table: Int, dataset: String, model: ModelName, setting: String) -> PaperNumber? {
+        paper.number(table: String(table), dataset: dataset, model: model.description, setting: setting, metric: "auc")
+    }
+
     /// The paper's Table 6 row for one class as "from … to …" over the label shares.
     func paperRange(anomalous c: Int) -> String {
         let means = plan.labelFractions.compactMap {
-            paper.number(table: "6", dataset: "mnist", model: AnomalyCells.ss.description,
-                         setting: AnomalyCells.setting(anomalous: c, fraction: $0), metric: "auc")?.mean
+            paperAUC(table: 6, dataset: "mnist", model: AnomalyCells.ss, setting: AnomalyCells.setting(anomalous: c, fraction: $0))?.mean
         }
         guard let low = means.min(), let high = means.max() else { return "not transcribed" }
         return "between \(NumberFormat.fixed(low, decimals: 3)) and \(NumberFormat.fixed(high, decimals: 3))"
