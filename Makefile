@@ -16,7 +16,10 @@ TEST_FLAGS     := -c release -Xswiftc -enable-testing
 SYSTEM_PACKAGES := libopenblas-dev libpng-dev zlib1g-dev gnuplot-nox pkg-config
 BIN             = $(shell $(SWIFT) build $(SWIFT_FLAGS) --show-bin-path)
 
+# Exported only when given: an exported empty value would reach the tests as "set, to nothing".
+ifneq ($(DATA_MIRROR),)
 export DATA_MIRROR
+endif
 
 .PHONY: help setup build test bench data figures clean
 

@@ -9,7 +9,8 @@ import XCTest
 /// mirror), real training, run files, reports, CSVs and figures; then a rerun that resumes.
 final class SmokePipelineTests: XCTestCase {
     private var mirror: URL? {
-        if let path = ProcessInfo.processInfo.environment["DATA_MIRROR"] { return URL(fileURLWithPath: path) }
+        // make exports DATA_MIRROR even when it is unset, as an empty string: that means no mirror.
+        if let path = ProcessInfo.processInfo.environment["DATA_MIRROR"], !path.isEmpty { return URL(fileURLWithPath: path) }
         let sibling = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../../shared/data").standardized
         return FileManager.default.fileExists(atPath: sibling.appendingPathComponent("mnist").path) ? sibling : nil
