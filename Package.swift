@@ -61,26 +61,34 @@ let package = Package(
         // Report making: statistics, tables, gnuplot figures, PNG images, markdown reports.
         .target(name: "Reports", dependencies: ["Experiments", "CPNG"]),
 
-        // Paper 1's classification study: batch plans, the training loop, cells of the tables.
+        // The study kit every section is built on: run options, the section driver (cells →
+        // CellRunner → report), data caches, random streams, batch plans and the adapter onto the
+        // one training loop, batched inference, claim verdicts, the results index.
+        .target(name: "StudyKit",
+                dependencies: ["VAEModels", "Metrics", "NeuralLayers", "TensorCore", "Randomness", "Datasets", "Experiments", "Reports",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: kernelSettings),
+
+        // Paper 1's classification study: the cells and reports of Tables 3, 4, 7 and 8.
         .target(name: "SemiSupervisedStudy",
-                dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Randomness", "Datasets", "Experiments", "Reports",
+                dependencies: ["StudyKit", "VAEModels", "NeuralLayers", "TensorCore", "Randomness", "Datasets", "Experiments", "Reports",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: kernelSettings),
 
         // Paper 1's semi-unsupervised study: held-out-class anomaly detection, generation, feedback.
         .target(name: "AnomalyStudy",
-                dependencies: ["SemiSupervisedStudy", "Metrics", "VAEModels", "NeuralLayers", "TensorCore", "Randomness",
+                dependencies: ["StudyKit", "Metrics", "VAEModels", "NeuralLayers", "TensorCore", "Randomness",
                                "Datasets", "Experiments", "Reports",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: kernelSettings),
 
         // One executable per paper section.
-        .executableTarget(name: "SemisupervisedTables", dependencies: ["SemiSupervisedStudy",
+        .executableTarget(name: "SemisupervisedTables", dependencies: ["SemiSupervisedStudy", "StudyKit",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "DecoderRegularizer", dependencies: ["SemiSupervisedStudy",
+        .executableTarget(name: "DecoderRegularizer", dependencies: ["SemiSupervisedStudy", "StudyKit",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
-        .executableTarget(name: "SemiunsupervisedAUC", dependencies: ["AnomalyStudy",
+        .executableTarget(name: "SemiunsupervisedAUC", dependencies: ["AnomalyStudy", "StudyKit",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .executableTarget(name: "FetchData",
@@ -98,9 +106,11 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "VAEModels", "NeuralLayers", "TensorCore", "Reports", "Randomness"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "CPNG"]),
-        .testTarget(name: "SemiSupervisedStudyTests", dependencies: ["SemiSupervisedStudy", "Experiments", "Reports", "VAEModels", "Randomness",
+        .testTarget(name: "StudyKitTests", dependencies: ["StudyKit", "VAEModels", "NeuralLayers", "TensorCore", "Datasets", "Experiments",
+                    "Reports", "Randomness"]),
+        .testTarget(name: "SemiSupervisedStudyTests", dependencies: ["SemiSupervisedStudy", "StudyKit", "Experiments", "Reports", "VAEModels", "Randomness",
                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "AnomalyStudyTests", dependencies: ["AnomalyStudy", "SemiSupervisedStudy", "Metrics", "Experiments",
+        .testTarget(name: "AnomalyStudyTests", dependencies: ["AnomalyStudy", "StudyKit", "Metrics", "Experiments",
                     "Reports", "Datasets", "Randomness", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Randomness", "CZlib",
                                                      .product(name: "Crypto", package: "swift-crypto")]),

@@ -4,7 +4,7 @@ import Foundation
 import Metrics
 import NeuralLayers
 import Randomness
-import SemiSupervisedStudy
+import StudyKit
 import TensorCore
 import VAEModels
 
@@ -40,11 +40,12 @@ public struct AnomalyCells {
                 for anomalous in plan.heldOutClasses {
                     for model in [Self.eu, Self.ss] {
                         for seed in plan.seeds(for: dataset) {
-                            var extra: [String: HyperparameterValue] = ["table": .number(Double(table))]
-                            if model.variant == .semiSupervised { extra["label_fraction"] = .number(1) }
                             cells.append(configuration(.heldOutClass, dataset: dataset, model: model,
                                                        setting: Self.setting(anomalous: anomalous), anomalous: anomalous,
-                                                       seed: seed, extra: extra))
+                                                       seed: seed) { parameters in
+                                parameters.table = table
+                                if model.variant == .semiSupervised { parameters.labelFraction = 1 }
+                            })
                         }
                     }
                 }
@@ -56,8 +57,10 @@ public struct AnomalyCells {
                     for seed in plan.seeds(for: .mnist) {
                         cells.append(configuration(.labelFraction, dataset: .mnist, model: Self.ss,
                                                    setting: Self.setting(anomalous: anomalous, fraction: fraction),
-                                                   anomalous: anomalous, seed: seed,
-                                                   extra: ["table": .number(6), "label_fraction": .number(fraction)]))
+                                                   anomalous: anomalous, seed: seed) { parameters in
+                            parameters.table = 6
+                            parameters.labelFraction = fraction
+                        })
                     }
                 }
             }
@@ -67,17 +70,19 @@ public struct AnomalyCells {
                 for seed in plan.feedbackSeeds {
                     let settings = FeedbackSettings.standard
                     cells.append(configuration(.feedback, dataset: .mnist, model: Self.ss,
-                                               setting: "class \(anomalous), feedback", anomalous: anomalous, seed: seed,
-                                               extra: settings.hyperparameters(amounts: plan.feedbackAmounts)))
+                                               setting: "class \(anomalous), feedback", anomalous: anomalous, seed: seed) {
+                        settings.record(amounts: plan.feedbackAmounts, in: &$0)
+                    })
                 }
             }
         }
         if experiments.contains(.generation) {
             for (figure, dataset) in [(2, ImageDatasetName.mnist), (3, .fashionMNIST)] {
                 cells.append(configuration(.generation, dataset: dataset, model: Self.ss, setting: "all classes, all labels",
-                                           anomalous: nil, seed: plan.generationSeed,
-                                           extra: ["figure": .number(Double(figure)),
-                                                   "lattice_side": .number(Double(GenerationFigure.latticeSide))]))
+                                           anomalous: nil, seed: plan.generationSeed) { parameters in
+                    parameters.figure = figure
+                    parameters.latticeSide = GenerationFigure.latticeSide
+                })
             }
         }
         return cells
@@ -90,31 +95,23 @@ public struct AnomalyCells {
     }
 
     func configuration(_ experiment: AnomalyExperiment, dataset: ImageDatasetName, model: ModelName, setting: String,
-                       anomalous: Int?, seed: UInt64, extra: [String: HyperparameterValue]) -> CellConfiguration {
-        var hyperparameters: [String: HyperparameterValue] = [
-            "experiment": .string(experiment.rawValue),
-            "epochs": .number(Double(plan.epochs)),
-            "batch_size": .number(Double(PaperSettings.batchSize)),
-            "learning_rate": .number(Double(PaperSettings.learningRate)),
-            "rmsprop_rho": .number(Double(PaperSettings.rho)),
-            "class_weight": .number(Double(PaperSettings.classWeight(inputFeatures: 784))),
-            "likelihood": .string("bernoulli"),
-            "score": .string("negative log p(x | z = mu, pi)"),
-            "label_sampling": .string("stratified"),
-            "train_images": .number(Double(plan.trainImages ?? 60_000)),
-            "test_images": .number(Double(plan.testImages ?? 10_000)),
-        ]
-        if let anomalous { hyperparameters["anomalous_class"] = .number(Double(anomalous)) }
-        hyperparameters.merge(extra) { _, new in new }
+                       anomalous: Int?, seed: UInt64, extra: (inout AnomalyCellParameters) -> Void) -> CellConfiguration {
+        var parameters = AnomalyCellParameters(
+            experiment: experiment, epochs: plan.epochs, batchSize: PaperOneSettings.batchSize,
+            learningRate: Double(PaperOneSettings.learningRate), rmspropRho: Double(PaperOneSettings.rho),
+            classWeight: Double(PaperOneSettings.classWeight(inputFeatures: 784)), likelihood: .bernoulli,
+            score: .negativeLogReconstructionAtMean, labelSampling: .stratified,
+            trainImages: plan.trainImages ?? 60_000, testImages: plan.testImages ?? 10_000, anomalousClass: anomalous)
+        extra(&parameters)
         return CellConfiguration(section: Self.sectionName, dataset: dataset.rawValue, model: model.description,
-                                 setting: setting, seed: seed, profile: plan.profile, hyperparameters: hyperparameters)
+                                 setting: setting, seed: seed, profile: plan.profile, hyperparameters: parameters.dictionary)
     }
 
     /// Runs one cell; `data` is the full data set of the cell's `dataset`, `figures` the
     /// folder the generation cells write their image grids into.
     public static func run(_ cell: CellConfiguration, data fullData: ImageClassificationData, figures: URL,
                            progress: CellProgress? = nil) throws -> CellResult {
-        let parameters = try CellParameters(cell)
+        let parameters = try AnomalyCellParameters(decoding: cell)
         let data = fullData.prefix(train: parameters.trainImages, test: parameters.testImages)
         switch parameters.experiment {
         case .heldOutClass, .labelFraction:
@@ -127,7 +124,7 @@ public struct AnomalyCells {
     }
 
     /// Tables 5, 6 and 9: train on the normal classes, score every test image.
-    static func runHeldOutClass(_ cell: CellConfiguration, parameters: CellParameters, data: ImageClassificationData,
+    static func runHeldOutClass(_ cell: CellConfiguration, parameters: AnomalyCellParameters, data: ImageClassificationData,
                                 progress: CellProgress?) throws -> CellResult {
         guard let anomalous = parameters.anomalousClass else {
             throw StudyError.invalidArgument("cell \(cell.id) lacks anomalous_class")
@@ -135,76 +132,114 @@ public struct AnomalyCells {
         let split = HeldOutClassData(holdingOut: anomalous, from: data)
         let streams = RunStreams(seed: cell.seed)
         let labeled: [Int]
-        if parameters.model.variant == .unsupervisedVAE {
+        let model = try ModelName(parsing: cell.model)
+        if model.variant == .unsupervisedVAE {
             labeled = []
-        } else if parameters.labelFraction >= 1 {
+        } else if (parameters.labelFraction ?? 0) >= 1 {
             labeled = Array(0..<split.train.count)
         } else {
             var generator = streams.labels
-            labeled = try Splits.stratifiedSubset(labels: split.train.labels, fraction: parameters.labelFraction,
+            labeled = try Splits.stratifiedSubset(labels: split.train.labels, fraction: parameters.labelFraction ?? 0,
                                                   generator: &generator)
         }
         var initialisation = streams.initialisation
-        var model = DenseSemiSupervisedVAE(denseVariant: parameters.model.variant, classCount: split.normalClasses.count,
-                                           classWeight: parameters.settings.classWeight, generator: &initialisation)
-        let summaries = try trainClassifier(&model, data: split.normalData, exampleShape: [784], labeledIndices: labeled,
-                                            settings: parameters.settings, streams: streams) { epoch, _ in
-            progress?.epochFinished(epoch, of: parameters.settings.epochs)
+        var network = DenseSemiSupervisedVAE(denseVariant: model.variant, classCount: split.normalClasses.count,
+                                             likelihood: parameters.likelihood.likelihood,
+                                             classWeight: parameters.settings.classWeight, generator: &initialisation)
+        let trained = try trainSemiSupervised(&network, data: split.normalData, exampleShape: [784], labeledIndices: labeled,
+                                              settings: parameters.settings, streams: streams) { log in
+            progress?.epochFinished(log.epoch, of: parameters.settings.epochs)
         }
-        var scoring = SeededGenerator(seed: cell.seed).derived("scoring")
-        let evaluation = try AnomalyEvaluation(model: model, split: split, monteCarloSamples: monteCarloSamples,
+        var scoring = streams.stream("scoring")
+        let evaluation = try AnomalyEvaluation(model: network, split: split, monteCarloSamples: monteCarloSamples,
                                                generator: &scoring)
         var metrics = evaluation.metrics
-        metrics["train_loss"] = summaries.last?.trainLoss
+        metrics["train_loss"] = trained.last?.trainLoss
         metrics["labeled_points"] = Double(labeled.count)
         metrics["normal_train_images"] = Double(split.train.count)
-        if let accuracy = summaries.last?.testAccuracy { metrics["normal_test_accuracy"] = accuracy }
+        if let accuracy = trained.last?.metrics["accuracy"] { metrics["normal_test_accuracy"] = accuracy }
         var history = evaluation.history
-        history["train_loss"] = summaries.map(\.trainLoss)
-        history["train_reconstruction"] = summaries.map(\.trainReconstruction)
-        history["train_kl"] = summaries.map(\.trainKL)
-        if parameters.model.variant.hasClassifier {
-            history["normal_test_accuracy"] = summaries.compactMap(\.testAccuracy)
+        history["train_loss"] = trained.series("train_loss")
+        history["train_reconstruction"] = trained.series("train_reconstruction")
+        history["train_kl"] = trained.series("train_kl")
+        if model.variant.hasClassifier {
+            history["normal_test_accuracy"] = trained.series("accuracy")
         }
         var seeds = streams.recorded
-        seeds["scoring"] = SeededGenerator(seed: cell.seed).derived("scoring").seed
-        return CellResult(metrics: metrics, history: history, epochs: summaries.count, seeds: seeds)
+        seeds["scoring"] = streams.stream("scoring").seed
+        return CellResult(metrics: metrics, history: history, epochs: trained.epochs.count, seeds: seeds)
     }
 }
 
-/// A cell's hyperparameters, read and checked once.
-struct CellParameters {
-    let experiment: AnomalyExperiment
-    let model: ModelName
-    let settings: TrainingSettings
-    let anomalousClass: Int?
-    let labelFraction: Double
-    let trainImages: Int?
-    let testImages: Int?
-    let hyperparameters: [String: HyperparameterValue]
+/// The anomaly score a cell records (hashed, and read back when the cell runs).
+public enum AnomalyScoreName: String, Codable, Sendable {
+    /// −log p(x | z = μ(x), π(x)) (`AnomalyScore.negativeLogReconstruction`).
+    case negativeLogReconstructionAtMean = "negative log p(x | z = mu, pi)"
+}
 
-    init(_ cell: CellConfiguration) throws {
-        let h = cell.hyperparameters
-        guard let name = h["experiment"]?.stringValue, let experiment = AnomalyExperiment(rawValue: name) else {
-            throw StudyError.invalidArgument("cell \(cell.id): unknown or missing experiment '\(h["experiment"]?.stringValue ?? "")'")
-        }
-        guard let epochs = h["epochs"]?.intValue, let classWeight = h["class_weight"]?.doubleValue,
-              let learningRate = h["learning_rate"]?.doubleValue, let rho = h["rmsprop_rho"]?.doubleValue,
-              let batchSize = h["batch_size"]?.intValue else {
-            throw StudyError.invalidArgument("cell \(cell.id) lacks one of epochs, class_weight, learning_rate, rmsprop_rho, batch_size")
-        }
+/// A cell's hyperparameters (their keys are hashed into the cell id), read and checked once.
+/// The keys after `anomalousClass` belong to one experiment each.
+public struct AnomalyCellParameters: CellHyperparameters, Equatable {
+    public var experiment: AnomalyExperiment
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Double
+    public var rmspropRho: Double
+    public var classWeight: Double
+    public var likelihood: LikelihoodName
+    public var score: AnomalyScoreName
+    public var labelSampling: LabelSampling
+    public var trainImages: Int
+    public var testImages: Int
+    public var anomalousClass: Int?
+    /// The paper's table (5, 6, 9) of a held-out-class or label-fraction cell.
+    public var table: Int?
+    /// The share of the normal training labels SS uses (1: every label).
+    public var labelFraction: Double?
+    /// Feedback cells (`FeedbackSettings`).
+    public var streamFraction: Double?
+    public var alarmRate: Double?
+    public var feedbackShare: Double?
+    public var feedbackAmounts: [Int]?
+    /// Generation cells: the figure number and the lattice side.
+    public var figure: Int?
+    public var latticeSide: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case experiment, epochs, likelihood, score, table, figure
+        case batchSize = "batch_size", learningRate = "learning_rate", rmspropRho = "rmsprop_rho",
+             classWeight = "class_weight", labelSampling = "label_sampling", trainImages = "train_images",
+             testImages = "test_images", anomalousClass = "anomalous_class", labelFraction = "label_fraction",
+             streamFraction = "stream_fraction", alarmRate = "alarm_rate", feedbackShare = "feedback_share",
+             feedbackAmounts = "feedback_amounts", latticeSide = "lattice_side"
+    }
+
+    init(experiment: AnomalyExperiment, epochs: Int, batchSize: Int, learningRate: Double, rmspropRho: Double,
+         classWeight: Double, likelihood: LikelihoodName, score: AnomalyScoreName, labelSampling: LabelSampling,
+         trainImages: Int, testImages: Int, anomalousClass: Int?) {
         self.experiment = experiment
-        model = try ModelName(parsing: cell.model)
-        settings = TrainingSettings(epochs: epochs, batchSize: batchSize, learningRate: Float(learningRate),
-                                    rho: Float(rho), classWeight: Float(classWeight))
-        anomalousClass = h["anomalous_class"]?.intValue
-        labelFraction = h["label_fraction"]?.doubleValue ?? 0
-        guard (0...1).contains(labelFraction) else {
-            throw StudyError.invalidArgument("cell \(cell.id): label_fraction \(labelFraction) is outside [0, 1]")
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.rmspropRho = rmspropRho
+        self.classWeight = classWeight
+        self.likelihood = likelihood
+        self.score = score
+        self.labelSampling = labelSampling
+        self.trainImages = trainImages
+        self.testImages = testImages
+        self.anomalousClass = anomalousClass
+    }
+
+    public func validate(in cell: CellConfiguration) throws {
+        if let fraction = labelFraction, !(0...1).contains(fraction) {
+            throw StudyError.invalidArgument("cell \(cell.id): label_fraction \(fraction) is outside [0, 1]")
         }
-        trainImages = h["train_images"]?.intValue
-        testImages = h["test_images"]?.intValue
-        hyperparameters = h
+    }
+
+    public var settings: TrainingSettings {
+        TrainingSettings(epochs: epochs, batchSize: batchSize, learningRate: Float(learningRate), rho: Float(rmspropRho),
+                         classWeight: Float(classWeight))
     }
 }
 

@@ -22,8 +22,8 @@ public struct AnomalyEvaluation {
     public let metrics: [String: Double]
     public let history: [String: [Double]]
 
-    public init<Encoder: ContextualLayer, Decoder: ContextualLayer>(
-        model: SemiSupervisedVAE<Encoder, Decoder>, split: HeldOutClassData, monteCarloSamples: Int,
+    public init<Model: LatentVariableModel>(
+        model: Model, split: HeldOutClassData, monteCarloSamples: Int,
         generator: inout SeededGenerator
     ) throws {
         let shape = [784]

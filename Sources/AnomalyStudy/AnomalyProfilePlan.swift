@@ -1,5 +1,5 @@
 import Experiments
-import SemiSupervisedStudy
+import StudyKit
 
 /// What a profile means for the semi-unsupervised section: seeds, epochs, data sizes and
 /// which classes, label fractions and feedback amounts run.

@@ -4,7 +4,7 @@ import Foundation
 import Metrics
 import NeuralLayers
 import Randomness
-import SemiSupervisedStudy
+import StudyKit
 import TensorCore
 import VAEModels
 
@@ -22,9 +22,12 @@ public struct FeedbackSettings: Sendable, Equatable {
 
     public static let standard = FeedbackSettings(streamFraction: 1.0 / 6, alarmRate: 0.1, feedbackShare: 0.1)
 
-    func hyperparameters(amounts: [Int]) -> [String: HyperparameterValue] {
-        ["stream_fraction": .number(streamFraction), "alarm_rate": .number(alarmRate),
-         "feedback_share": .number(feedbackShare), "feedback_amounts": .array(amounts.map { .number(Double($0)) })]
+    /// Writes these settings and the feedback amounts into a cell's hyperparameters.
+    func record(amounts: [Int], in parameters: inout AnomalyCellParameters) {
+        parameters.streamFraction = streamFraction
+        parameters.alarmRate = alarmRate
+        parameters.feedbackShare = feedbackShare
+        parameters.feedbackAmounts = amounts
     }
 
     init(streamFraction: Double, alarmRate: Double, feedbackShare: Double) {
@@ -33,10 +36,10 @@ public struct FeedbackSettings: Sendable, Equatable {
         self.feedbackShare = feedbackShare
     }
 
-    init(_ h: [String: HyperparameterValue], cell: String) throws {
-        guard let stream = h["stream_fraction"]?.doubleValue, stream > 0, stream < 1,
-              let alarm = h["alarm_rate"]?.doubleValue, alarm > 0, alarm < 1,
-              let share = h["feedback_share"]?.doubleValue, share > 0, share < 1 else {
+    init(_ h: AnomalyCellParameters, cell: String) throws {
+        guard let stream = h.streamFraction, stream > 0, stream < 1,
+              let alarm = h.alarmRate, alarm > 0, alarm < 1,
+              let share = h.feedbackShare, share > 0, share < 1 else {
             throw StudyError.invalidArgument("cell \(cell): stream_fraction, alarm_rate and feedback_share must lie in (0, 1)")
         }
         self.init(streamFraction: stream, alarmRate: alarm, feedbackShare: share)
@@ -57,16 +60,15 @@ public struct FeedbackSettings: Sendable, Equatable {
 ///    record the AUC and the false-positive rate at recall 0.9 of both.
 struct FeedbackExperiment {
     let cell: CellConfiguration
-    let parameters: CellParameters
+    let parameters: AnomalyCellParameters
     let settings: FeedbackSettings
     let amounts: [Int]
 
-    init(cell: CellConfiguration, parameters: CellParameters) throws {
+    init(cell: CellConfiguration, parameters: AnomalyCellParameters) throws {
         self.cell = cell
         self.parameters = parameters
-        settings = try FeedbackSettings(parameters.hyperparameters, cell: cell.id)
-        guard let list = parameters.hyperparameters["feedback_amounts"]?.arrayValue?.compactMap(\.intValue),
-              !list.isEmpty, list.allSatisfy({ $0 >= 0 }) else {
+        settings = try FeedbackSettings(parameters, cell: cell.id)
+        guard let list = parameters.feedbackAmounts, !list.isEmpty, list.allSatisfy({ $0 >= 0 }) else {
             throw StudyError.invalidArgument("cell \(cell.id): feedback_amounts must be a list of non-negative integers")
         }
         amounts = list
@@ -98,7 +100,7 @@ struct FeedbackExperiment {
         let streamScores = try AnomalyScore.negativeLogReconstruction(model: baseline.model, images: streamPixels,
                                                                       exampleShape: [784])
         let flagged = Self.flagHighest(streamScores, rate: settings.alarmRate)
-        var order = SeededGenerator(seed: cell.seed).derived("feedback")
+        var order = RunStreams(seed: cell.seed).stream("feedback")
         var falsePositives = stream.labels.indices.filter { flagged[$0] && !streamIsAnomalous[$0] }
         var falseNegatives = stream.labels.indices.filter { !flagged[$0] && streamIsAnomalous[$0] }
         order.shuffle(&falsePositives)
@@ -157,7 +159,7 @@ struct FeedbackExperiment {
             "auc_adjusted_with_most_feedback": history["auc_adjusted"]!.last!,
         ]
         var seeds = RunStreams(seed: cell.seed).recorded
-        seeds["feedback"] = SeededGenerator(seed: cell.seed).derived("feedback").seed
+        seeds["feedback"] = RunStreams(seed: cell.seed).stream("feedback").seed
         return CellResult(metrics: metrics, history: history, epochs: parameters.settings.epochs, seeds: seeds)
     }
 
@@ -188,10 +190,10 @@ struct FeedbackExperiment {
         var initialisation = streams.initialisation
         var model = DenseSemiSupervisedVAE(denseVariant: .semiSupervised, classCount: normalClassCount + 2,
                                            classWeight: parameters.settings.classWeight, generator: &initialisation)
-        let summaries = try trainClassifier(&model, data: ImageClassificationData(name: split.dataset, train: train, test: split.normalTest),
-                                            exampleShape: [784], labeledIndices: labeled, everyPointLabeled: true,
-                                            settings: parameters.settings, streams: streams)
-        return TrainedDetector(model: model, normalAccuracy: summaries.last?.testAccuracy)
+        let history = try trainSemiSupervised(&model, data: ImageClassificationData(name: split.dataset, train: train, test: split.normalTest),
+                                              exampleShape: [784], labeledIndices: labeled, everyPointLabeled: true,
+                                              settings: parameters.settings, streams: streams)
+        return TrainedDetector(model: model, normalAccuracy: history.last?.metrics["accuracy"])
     }
 
     /// Flags the `rate` share of highest scores (ties at the threshold all flagged).
@@ -203,18 +205,8 @@ struct FeedbackExperiment {
     }
 
     /// softmax(π) of every image, `[n · classes]` row-major, in inference mode.
-    static func classProbabilities(_ model: DenseSemiSupervisedVAE, pixels: [Float], chunk: Int = 500) -> [Float] {
-        let context = ForwardContext(phase: .inference, generator: SeededGeneratorBox(seed: 0))
-        let count = pixels.count / 784
-        var out: [Float] = []
-        out.reserveCapacity(count * model.classCount)
-        var first = 0
-        while first < count {
-            let rows = min(chunk, count - first)
-            let inputs = Tensor(shape: [rows, 784], scalars: Array(pixels[(first * 784)..<((first + rows) * 784)]))
-            out += model.classProbabilities(inputs, in: context).scalars
-            first += rows
-        }
-        return out
+    static func classProbabilities(_ model: DenseSemiSupervisedVAE, pixels: [Float]) -> [Float] {
+        let context = BatchedInference.context()
+        return BatchedInference.map(pixels, exampleShape: [784]) { model.classProbabilities($0, in: context) }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 import Metrics
 import Randomness
 import Reports
-import SemiSupervisedStudy
+import StudyKit
 import VAEModels
 
 /// Figures 2 and 3 (sections 3.1.4, 3.2.4): SS_D trained on every class with every label,
@@ -16,34 +16,33 @@ struct GenerationFigure {
     static let latticeSide = 5
 
     let cell: CellConfiguration
-    let parameters: CellParameters
+    let parameters: AnomalyCellParameters
 
     /// `figure-2-mnist-generated.png`, `figure-3-fashion-mnist-generated.png`.
     static func fileName(figure: Int, dataset: String) -> String { "figure-\(figure)-\(dataset)-generated.png" }
 
     func run(data: ImageClassificationData, figures: URL, progress: CellProgress?) throws -> CellResult {
-        guard let figure = parameters.hyperparameters["figure"]?.intValue,
-              let side = parameters.hyperparameters["lattice_side"]?.intValue, side >= 2 else {
+        guard let figure = parameters.figure, let side = parameters.latticeSide, side >= 2 else {
             throw StudyError.invalidArgument("cell \(cell.id) lacks figure or lattice_side (≥ 2)")
         }
         let streams = RunStreams(seed: cell.seed)
         var initialisation = streams.initialisation
         var model = DenseSemiSupervisedVAE(denseVariant: .semiSupervised, classCount: data.classCount,
                                            classWeight: parameters.settings.classWeight, generator: &initialisation)
-        let summaries = try trainClassifier(&model, data: data, exampleShape: [784], labeledIndices: Array(0..<data.train.count),
-                                            settings: parameters.settings, streams: streams) { epoch, _ in
-            progress?.epochFinished(epoch, of: parameters.settings.epochs)
+        let history = try trainSemiSupervised(&model, data: data, exampleShape: [784], labeledIndices: Array(0..<data.train.count),
+                                              settings: parameters.settings, streams: streams) { log in
+            progress?.epochFinished(log.epoch, of: parameters.settings.epochs)
         }
         let codes = latentLattice(values: standardNormalQuantiles(count: side), latentSize: model.latentSize)
         let grid = try classConditionalGrid(model: model, latentCodes: codes, tileWidth: 28, tileHeight: 28)
         try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
         try grid.write(to: figures.appendingPathComponent(Self.fileName(figure: figure, dataset: cell.dataset)))
-        guard let last = summaries.last else { throw StudyError.invalidArgument("cell \(cell.id) trained no epoch") }
+        guard let last = history.last else { throw StudyError.invalidArgument("cell \(cell.id) trained no epoch") }
         var metrics: [String: Double] = ["train_loss": last.trainLoss]
-        if let accuracy = last.testAccuracy { metrics["test_accuracy"] = accuracy }
+        if let accuracy = last.metrics["accuracy"] { metrics["test_accuracy"] = accuracy }
         return CellResult(metrics: metrics,
-                          history: ["train_loss": summaries.map(\.trainLoss), "test_accuracy": summaries.compactMap(\.testAccuracy)],
-                          epochs: summaries.count, seeds: streams.recorded)
+                          history: ["train_loss": history.series("train_loss"), "test_accuracy": history.series("accuracy")],
+                          epochs: history.epochs.count, seeds: streams.recorded)
     }
 }
 

@@ -1,5 +1,5 @@
 import Datasets
-import SemiSupervisedStudy
+import StudyKit
 
 /// One class of an image data set declared anomalous (sections 3.1.3, 3.2.3): the model
 /// trains on the other classes and scores every test image.

@@ -36,14 +36,14 @@ public enum AnomalyScore {
     ///   - exampleShape: the shape of one image as the encoder reads it (`[784]` for the dense
     ///     model, `[28, 28, 1]` for the convolutional one).
     /// - Returns: `[n]` scores, in the images' order.
-    public static func negativeLogReconstruction<Encoder: ContextualLayer, Decoder: ContextualLayer>(
-        model: SemiSupervisedVAE<Encoder, Decoder>, images: [Float], exampleShape: [Int], batchSize: Int = 500
+    public static func negativeLogReconstruction<Model: LatentVariableModel>(
+        model: Model, images: [Float], exampleShape: [Int], batchSize: Int = 500
     ) throws -> [Float] {
         let count = try validate(model: model, images: images, exampleShape: exampleShape, batchSize: batchSize)
-        let context = ForwardContext(phase: .inference, generator: SeededGeneratorBox(seed: 0))
+        let context = BatchedInference.context()
         var scores = [Float]()
         scores.reserveCapacity(count)
-        forEachBatch(images: images, exampleShape: exampleShape, count: count, batchSize: batchSize) { _, inputs in
+        BatchedInference.forEachChunk(of: images, exampleShape: exampleShape, chunk: batchSize) { _, inputs in
             let logLikelihood = model.reconstructionLogLikelihood(inputs, in: context)
             scores.append(contentsOf: logLikelihood.scalars.lazy.map { -$0 })
         }
@@ -60,8 +60,8 @@ public enum AnomalyScore {
     ///
     /// - Parameters: as `negativeLogReconstruction`; `samples` ≥ 1 draws per image.
     /// - Returns: `[n]` scores, in the images' order.
-    public static func monteCarloNegativeLogReconstruction<Encoder: ContextualLayer, Decoder: ContextualLayer>(
-        model: SemiSupervisedVAE<Encoder, Decoder>, images: [Float], exampleShape: [Int], samples: Int,
+    public static func monteCarloNegativeLogReconstruction<Model: LatentVariableModel>(
+        model: Model, images: [Float], exampleShape: [Int], samples: Int,
         generator: inout SeededGenerator, batchSize: Int = 500
     ) throws -> [Float] {
         let count = try validate(model: model, images: images, exampleShape: exampleShape, batchSize: batchSize)
@@ -69,13 +69,13 @@ public enum AnomalyScore {
         let latentSize = model.latentSize
         // [n, samples, latentSize]
         let noise = Tensor.randomNormal([count, samples, latentSize], using: &generator).scalars
-        let context = ForwardContext(phase: .inference, generator: SeededGeneratorBox(seed: 0))
+        let context = BatchedInference.context()
         var scores = [Float]()
         scores.reserveCapacity(count)
-        forEachBatch(images: images, exampleShape: exampleShape, count: count, batchSize: batchSize) { first, inputs in
+        BatchedInference.forEachChunk(of: images, exampleShape: exampleShape, chunk: batchSize) { first, inputs in
             let rows = inputs.rows
             let (mean, logVariance, logits) = model.encode(inputs, in: context)
-            let classProbabilities = model.variant.decoderReadsClasses ? softmax(logits) : nil
+            let classProbabilities = model.decoderClassProbabilities(fromLogits: logits)
             var total = [Float](repeating: 0, count: rows)
             for sample in 0..<samples {
                 let epsilon = Tensor(shape: [rows, latentSize], unsafeUninitialized: { out in
@@ -100,15 +100,15 @@ public enum AnomalyScore {
     ///
     /// - Parameters: as `negativeLogReconstruction`.
     /// - Returns: `[n]` divergences in nats, in the images' order.
-    public static func klDivergenceFromPrior<Encoder: ContextualLayer, Decoder: ContextualLayer>(
-        model: SemiSupervisedVAE<Encoder, Decoder>, images: [Float], exampleShape: [Int], batchSize: Int = 500
+    public static func klDivergenceFromPrior<Model: LatentVariableModel>(
+        model: Model, images: [Float], exampleShape: [Int], batchSize: Int = 500
     ) throws -> [Float] {
         let count = try validate(model: model, images: images, exampleShape: exampleShape, batchSize: batchSize)
-        let context = ForwardContext(phase: .inference, generator: SeededGeneratorBox(seed: 0))
+        let context = BatchedInference.context()
         let latentSize = model.latentSize
         var divergences = [Float]()
         divergences.reserveCapacity(count)
-        forEachBatch(images: images, exampleShape: exampleShape, count: count, batchSize: batchSize) { _, inputs in
+        BatchedInference.forEachChunk(of: images, exampleShape: exampleShape, chunk: batchSize) { _, inputs in
             let (mean, logVariance, _) = model.encode(inputs, in: context)
             for row in 0..<inputs.rows {
                 var total: Float = 0
@@ -123,30 +123,15 @@ public enum AnomalyScore {
     }
 
     /// Checks the inputs and returns the number of images.
-    private static func validate<Encoder: ContextualLayer, Decoder: ContextualLayer>(
-        model: SemiSupervisedVAE<Encoder, Decoder>, images: [Float], exampleShape: [Int], batchSize: Int
+    private static func validate<Model: LatentVariableModel>(
+        model: Model, images: [Float], exampleShape: [Int], batchSize: Int
     ) throws -> Int {
-        guard model.variant.hasDecoder else { throw AnomalyScoreError.noDecoder(variant: model.variant.rawValue) }
+        guard model.hasDecoder else { throw AnomalyScoreError.noDecoder(variant: model.structureName) }
         guard batchSize >= 1 else { throw AnomalyScoreError.invalidSetting("batch size must be positive, got \(batchSize)") }
         let exampleSize = exampleShape.reduce(1, *)
         guard !exampleShape.isEmpty, exampleSize > 0, images.count % exampleSize == 0 else {
             throw AnomalyScoreError.imageCountMismatch(values: images.count, exampleSize: exampleSize)
         }
         return images.count / exampleSize
-    }
-
-    /// Calls `body(firstImageIndex, inputs)` with `[rows] + exampleShape` tensors of at most
-    /// `batchSize` consecutive images.
-    private static func forEachBatch(images: [Float], exampleShape: [Int], count: Int, batchSize: Int,
-                                     _ body: (Int, Tensor) -> Void) {
-        let exampleSize = exampleShape.reduce(1, *)
-        var first = 0
-        while first < count {
-            let rows = min(batchSize, count - first)
-            let inputs = Tensor(shape: [rows] + exampleShape,
-                                scalars: Array(images[(first * exampleSize)..<((first + rows) * exampleSize)]))
-            body(first, inputs)
-            first += rows
-        }
     }
 }

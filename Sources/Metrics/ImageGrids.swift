@@ -86,12 +86,12 @@ public func classConditionalGrid(
 ///
 /// - Parameters: as the closure form; `latentCodes` are `[codes][model.latentSize]`, and
 ///   `tileWidth · tileHeight` must equal the decoder's output features (single channel).
-public func classConditionalGrid<Encoder: ContextualLayer, Decoder: ContextualLayer>(
-    model: SemiSupervisedVAE<Encoder, Decoder>, latentCodes: [[Float]], tileWidth: Int, tileHeight: Int,
+public func classConditionalGrid<Model: LatentVariableModel>(
+    model: Model, latentCodes: [[Float]], tileWidth: Int, tileHeight: Int,
     separator: Int = 1
 ) throws -> PNGImage {
-    guard model.variant.decoderReadsClasses else {
-        throw ImageGridError.invalidSetting("model \(model.variant.rawValue) does not decode class probabilities; class-conditional generation needs SS")
+    guard model.decoderReadsClasses else {
+        throw ImageGridError.invalidSetting("model \(model.structureName) does not decode class probabilities; class-conditional generation needs SS")
     }
     guard latentCodes.allSatisfy({ $0.count == model.latentSize }) else {
         throw ImageGridError.invalidSetting("latent codes must have the model's latent size \(model.latentSize)")
@@ -105,8 +105,8 @@ public func classConditionalGrid<Encoder: ContextualLayer, Decoder: ContextualLa
 
 /// The generation figure with codes along z₁ only: column c decodes (latentValues[c], 0, …)
 /// (e.g. `standardNormalQuantiles(count: 10)`), one row per class of `model`.
-public func classConditionalGrid<Encoder: ContextualLayer, Decoder: ContextualLayer>(
-    model: SemiSupervisedVAE<Encoder, Decoder>, latentValues: [Float], tileWidth: Int, tileHeight: Int,
+public func classConditionalGrid<Model: LatentVariableModel>(
+    model: Model, latentValues: [Float], tileWidth: Int, tileHeight: Int,
     separator: Int = 1
 ) throws -> PNGImage {
     try classConditionalGrid(model: model, latentCodes: latentLine(values: latentValues, latentSize: model.latentSize),

@@ -25,16 +25,31 @@ public struct CellGroup: Hashable, Comparable, Sendable {
 public enum Collector {
     /// The values of one number per group (dataset, model, setting), over runs (seeds).
     /// `value` reads the number from a record (nil skips the record); only completed runs
-    /// count unless `includeDiverged`.
+    /// with a finite value count unless `includeDiverged` (then completed or diverged runs with
+    /// a finite value). A diverged run never reaches a mean or a test: `divergedCounts` counts
+    /// them so a table can say so.
     public static func values(_ records: [RunRecord], includeDiverged: Bool = false,
                               value: (RunRecord) -> Double?) -> [CellGroup: [Double]] {
         var groups: [CellGroup: [Double]] = [:]
         for record in records where record.status == .completed || includeDiverged {
-            if let number = value(record) {
+            if let number = value(record), number.isFinite {
                 groups[CellGroup(record.configuration), default: []].append(number)
             }
         }
         return groups
+    }
+
+    /// Per group, the runs that diverged: status `diverged`, or a non-finite value (a run file
+    /// stores a diverged number as "NaN" or "Infinity").
+    public static func divergedCounts(_ records: [RunRecord], value: (RunRecord) -> Double?) -> [CellGroup: Int] {
+        var counts: [CellGroup: Int] = [:]
+        for record in records {
+            let number = value(record)
+            if record.status == .diverged || (number.map { !$0.isFinite } ?? false) {
+                counts[CellGroup(record.configuration), default: 0] += 1
+            }
+        }
+        return counts
     }
 
     /// Summaries of metric `metric` per group.
@@ -53,6 +68,7 @@ public enum Collector {
                                       paper: PaperNumbers,
                                       value: (RunRecord) -> Double?) -> [ComparisonRow] {
         let ours = values(records, value: value).compactMapValues { Summary($0) }
+        let diverged = divergedCounts(records, value: value)
         var rows: [ComparisonRow] = []
         var reported = Set<CellGroup>()
         for number in paper.table(table) where number.metric == metric {
@@ -63,15 +79,15 @@ public enum Collector {
                                       setting: number.setting, metric: metric,
                                       paperMean: number.mean, paperStd: number.std,
                                       oursMean: summary?.mean, oursStd: summary?.standardDeviation,
-                                      n: summary?.n ?? 0))
+                                      n: summary?.n ?? 0, diverged: diverged[group] ?? 0))
         }
-        for group in ours.keys.sorted() where !reported.contains(group) {
-            let summary = ours[group]!
+        for group in Set(ours.keys).union(diverged.keys).sorted() where !reported.contains(group) {
+            let summary = ours[group]
             rows.append(ComparisonRow(table: table, dataset: group.dataset, model: group.model,
                                       setting: group.setting, metric: metric,
                                       paperMean: nil, paperStd: nil,
-                                      oursMean: summary.mean, oursStd: summary.standardDeviation,
-                                      n: summary.n))
+                                      oursMean: summary?.mean, oursStd: summary?.standardDeviation,
+                                      n: summary?.n ?? 0, diverged: diverged[group] ?? 0))
         }
         return rows
     }

@@ -14,9 +14,12 @@ public struct ComparisonRow: Hashable, Sendable {
     public var oursStd: Double?
     /// Runs behind `oursMean` (0 when none has run).
     public var n: Int
+    /// Runs of this cell that diverged (excluded from `oursMean`; not a CSV column).
+    public var diverged: Int
 
     public init(table: String, dataset: String, model: String, setting: String, metric: String,
-                paperMean: Double?, paperStd: Double?, oursMean: Double?, oursStd: Double?, n: Int) {
+                paperMean: Double?, paperStd: Double?, oursMean: Double?, oursStd: Double?, n: Int,
+                diverged: Int = 0) {
         self.table = table
         self.dataset = dataset
         self.model = model
@@ -27,7 +30,17 @@ public struct ComparisonRow: Hashable, Sendable {
         self.oursMean = oursMean
         self.oursStd = oursStd
         self.n = n
+        self.diverged = diverged
     }
+
+    /// "not run", "diverged (2 runs)", or our mean ± std.
+    public func oursText(decimals: Int) -> String {
+        if n == 0 { return diverged > 0 ? "diverged (\(diverged) run\(diverged == 1 ? "" : "s"))" : "not run" }
+        return NumberFormat.meanPlusMinus(oursMean, oursStd, decimals: decimals)
+    }
+
+    /// n, with the diverged runs left out said: "3", "2 (+1 diverged)".
+    public var countText: String { diverged > 0 ? "\(n) (+\(diverged) diverged)" : String(n) }
 
     /// The CSV columns, in order.
     public static let csvHeader = ["table", "dataset", "model", "setting", "metric",
@@ -58,8 +71,7 @@ public struct ComparisonRow: Hashable, Sendable {
         for row in rows {
             table.append([row.dataset, row.model, row.setting, row.metric,
                           NumberFormat.meanPlusMinus(row.paperMean, row.paperStd, decimals: decimals),
-                          row.n == 0 ? "not run" : NumberFormat.meanPlusMinus(row.oursMean, row.oursStd, decimals: decimals),
-                          String(row.n)])
+                          row.oursText(decimals: decimals), row.countText])
         }
         return table
     }

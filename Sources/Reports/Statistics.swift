@@ -50,8 +50,11 @@ public struct WelchTTest: Hashable, Sendable {
         self.init(summaryA, summaryB)
     }
 
+    /// nil also when a mean or a variance is not finite (a diverged run that was not filtered
+    /// out): no test is defined then.
     public init?(_ a: Summary, _ b: Summary) {
-        guard let varianceA = a.variance, let varianceB = b.variance else { return nil }
+        guard let varianceA = a.variance, let varianceB = b.variance,
+              a.mean.isFinite, b.mean.isFinite, varianceA.isFinite, varianceB.isFinite else { return nil }
         let shareA = varianceA / Double(a.n)
         let shareB = varianceB / Double(b.n)
         let difference = a.mean - b.mean

@@ -1,34 +1,36 @@
 import Experiments
 import Foundation
 import Reports
+import StudyKit
+import VAEModels
 
 /// Turns a section's run files into its report: `results/<section>/README.md`, one CSV per
 /// table, a bar chart of paper versus ours per table and learning curves. Every number comes
 /// from the run files; the paper's from papers/semisupervised-vae/tables.csv.
 public struct ClassificationReport {
     public let section: ClassificationSection
-    public let plan: ProfilePlan
-    public let records: [RunRecord]
-    public let paper: PaperNumbers
-    public let provenance: ReportProvenance
+    public let input: SectionReportInput
+    var records: [RunRecord] { input.records }
+    var paper: PaperNumbers { input.paper }
+    var provenance: ReportProvenance { input.provenance }
 
-    public init(section: ClassificationSection, plan: ProfilePlan, records: [RunRecord], paper: PaperNumbers,
-                provenance: ReportProvenance) {
+    public init(section: ClassificationSection, input: SectionReportInput) {
         self.section = section
-        self.plan = plan
-        self.records = records
-        self.paper = paper
-        self.provenance = provenance
+        self.input = input
     }
 
-    /// Writes the report, tables and figures into `folder`; returns the headline for the index.
+    /// Writes the report, tables and figures into the input's folder; returns the headline for
+    /// the index.
     @discardableResult
-    public func write(to folder: URL, gnuplot: Gnuplot) throws -> SectionSummary {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    public func write() throws -> SectionSummary {
+        let folder = input.folder, gnuplot = input.gnuplot
         let reportURL = folder.appendingPathComponent("README.md")
         var report = MarkdownReport(title: section.title)
         report.paragraph(section.question)
         report.paragraph(protocolParagraph())
+        if !section.tablesNotRegenerated.isEmpty {
+            report.paragraph("Not regenerated here: " + section.tablesNotRegenerated.map { "\($0.table) (\($0.reason))" }.joined(separator: "; ") + ".")
+        }
         var headlines: [String] = []
         for table in section.tables {
             let tableRecords = records.filter { $0.configuration.hyperparameters["table"]?.intValue == table.number }
@@ -42,7 +44,7 @@ public struct ClassificationReport {
             try ComparisonRow.write(rows, to: csv)
             report.table(comparisonTable(rows), caption: "Paper (mean ± std over its runs) next to ours (mean ± std over n seeds); the difference is ours − paper. Also as CSV: [table-\(table.number).csv](table-\(table.number).csv).")
             let claims = claimRows(table: table, records: tableRecords)
-            report.table(claims.table, caption: "The paper's claim, SS better than ES, tested per setting with a two-sided Welch t-test over seeds (p < 0.05 counts as holding).")
+            report.table(claims.table, caption: "SS against ES per setting. \"paper\" is the direction of the paper's own two numbers for the row (the paper has ES ahead in some rows); \"holds here\" compares our direction with it, \"yes\" when the same and significant (two-sided Welch t-test over seeds, p < 0.05). Diverged runs are left out and counted in the table above.")
             let bars = folder.appendingPathComponent("table-\(table.number)-accuracy.png")
             let accuracyRows = rows.filter { $0.metric == "accuracy" }
             try gnuplot.paperVersusOurs(accuracyRows.map { row in
@@ -61,26 +63,40 @@ public struct ClassificationReport {
             headlines += claims.headlines.map { "Table \(table.number) (\(table.dataset.title)): \($0)" }
         }
         report.heading("Reproduce")
-        report.paragraph("`\(provenance.command)` regenerates this report from the run files in `results/runs/\(section.name)/`, training only the cells that have no run file yet. Choices the paper leaves open: [papers/semisupervised-vae/deviations.md](../../papers/semisupervised-vae/deviations.md).")
+        report.paragraph("`\(provenance.command)` regenerates this report from the run files in `\(input.runsFolderText)/`, training only the cells that have no run file yet. Choices the paper leaves open: [papers/semisupervised-vae/deviations.md](../../papers/semisupervised-vae/deviations.md).")
         report.provenance(provenance)
         try report.write(to: reportURL)
-        let summary = SectionSummary(section: section.name, title: section.title, profile: plan.profile.rawValue,
-                                     seeds: plan.seeds.count, runs: records.count, headlines: headlines)
-        try summary.write(to: folder.appendingPathComponent("summary.json"))
-        return summary
+        return SectionSummary(section: section.name, title: section.title, profile: input.profile.rawValue,
+                              seeds: provenance.seedsPerCell, runs: records.count, headlines: headlines)
     }
 
+    /// The protocol in words, built from the cells' own configurations (never typed): one
+    /// sentence per architecture with its epochs and data sizes, and the training settings.
     func protocolParagraph() -> String {
-        let dense = ModelName(.semiSupervised, .dense), denseES = ModelName(.supervisedEncoder, .dense)
-        let cnn = ModelName(.semiSupervised, .convolutional), cnnES = ModelName(.supervisedEncoder, .convolutional)
-        func images(_ model: ModelName) -> String {
-            plan.trainImages(for: model).map { "the first \($0) training images" } ?? "all 60,000 training images"
+        let seeds = provenance.seedsPerCell
+        var sentences = ["Profile **\(input.profile.rawValue)**: \(seeds) seed\(seeds == 1 ? "" : "s") per cell (each seed draws its own class-balanced labeled subset, initialisation and batches)."]
+        var settingsTexts: [String] = []
+        for architecture in ArchitectureKind.allCases {
+            let cells = input.cells.filter { (try? ModelName(parsing: $0.model))?.architecture == architecture }
+            guard !cells.isEmpty else { continue }
+            var parts: [String] = []
+            for variant in [ModelVariant.semiSupervised, .supervisedEncoder] {
+                let name = ModelName(variant, architecture).description
+                let epochs = Set(cells.filter { $0.model == name }.compactMap { try? ClassificationCellParameters(decoding: $0).epochs })
+                if !epochs.isEmpty { parts.append("\(variant.rawValue) \(epochs.sorted().map(String.init).joined(separator: "/")) epochs") }
+            }
+            let parameters = cells.compactMap { try? ClassificationCellParameters(decoding: $0) }
+            let train = Set(parameters.map(\.trainImages)).sorted(), test = Set(parameters.map(\.testImages)).sorted()
+            func images(_ counts: [Int], of total: Int) -> String {
+                counts.map { $0 >= total ? "all \(NumberText.grouped(total))" : "the first \(NumberText.grouped($0))" }.joined(separator: " or ")
+            }
+            sentences.append("\(architecture == .dense ? "Dense" : "Convolutional") models: \(parts.joined(separator: " and ")) on \(images(train, of: 60_000)) training images, scored on \(images(test, of: 10_000)) test images.")
+            settingsTexts += parameters.map { "\($0.settings.description), likelihood \($0.likelihood.rawValue)" }
         }
-        return "Profile **\(plan.profile.rawValue)**: \(plan.seeds.count) seed\(plan.seeds.count == 1 ? "" : "s") per cell (each seed draws its own class-balanced labeled subset, initialisation and batches). "
-            + "Dense models: SS \(plan.epochs(for: dense)) and ES \(plan.epochs(for: denseES)) epochs on \(images(dense)); "
-            + "convolutional models: SS \(plan.epochs(for: cnn)) and ES \(plan.epochs(for: cnnES)) epochs on \(images(cnn)); "
-            + "scored on \(plan.testImages(for: dense).map { "the first \($0)" } ?? "all 10,000") (dense) and \(plan.testImages(for: cnn).map { "the first \($0)" } ?? "all 10,000") (convolutional) test images. The paper trains SS 10 and ES 20 epochs on the full data and reports 10 runs per cell. "
-            + "RMSprop (lr 5e-4, rho 0.9), batch 100 with labeled and unlabeled points 1:1, α = 784; metrics after the last epoch."
+        let settings = Set(settingsTexts).sorted()
+        sentences.append("Training: \(settings.joined(separator: "; ")); SS batches hold labeled and unlabeled points 1:1; metrics after the last epoch.")
+        sentences.append("The paper trains SS 10 and ES 20 epochs on the full data and reports 10 runs per cell.")
+        return sentences.joined(separator: " ")
     }
 
     func comparisonTable(_ rows: [ComparisonRow]) -> MarkdownTable {
@@ -90,14 +106,13 @@ public struct ClassificationReport {
             let difference = (row.oursMean != nil && row.paperMean != nil) ? row.oursMean! - row.paperMean! : nil
             table.append([row.model, row.setting, row.metric == "log_loss" ? "log loss" : row.metric,
                           NumberFormat.meanPlusMinus(row.paperMean, row.paperStd, decimals: 4),
-                          NumberFormat.meanPlusMinus(row.oursMean, row.oursStd, decimals: 4),
-                          String(row.n), NumberFormat.fixed(difference, decimals: 4)])
+                          row.oursText(decimals: 4), row.countText, NumberFormat.fixed(difference, decimals: 4)])
         }
         return table
     }
 
     /// SS against ES per setting and architecture, for accuracy (higher is better) and log
-    /// loss (lower is better).
+    /// loss (lower is better), each against the paper's own direction for that row.
     func claimRows(table: ClassificationTable, records: [RunRecord]) -> (table: MarkdownTable, headlines: [String]) {
         var markdown = MarkdownTable(header: ["labels", "architecture", "metric", "SS", "ES", "p (Welch)", "paper", "holds here"],
                                      alignments: [.left, .left, .left, .right, .right, .right, .left, .left])
@@ -111,30 +126,18 @@ public struct ClassificationReport {
                     let a = values[CellGroup(dataset: table.dataset.rawValue, model: ss, setting: setting.description)] ?? []
                     let b = values[CellGroup(dataset: table.dataset.rawValue, model: es, setting: setting.description)] ?? []
                     guard let sa = Summary(a), let sb = Summary(b) else { continue }
-                    let higherIsBetter = metric == "accuracy"
-                    let test = WelchTTest(a, b)
-                    let better = higherIsBetter ? sa.mean > sb.mean : sa.mean < sb.mean
-                    let verdict: String
-                    if let p = test?.pValue {
-                        verdict = better ? (p < 0.05 ? "yes" : "same direction, not significant") : (p < 0.05 ? "no (ES better)" : "no (not significant)")
-                    } else {
-                        verdict = better ? "same direction (n < 2, no test)" : "no (n < 2, no test)"
+                    func paperMean(_ model: String) -> Double? {
+                        paper.number(table: String(table.number), dataset: table.dataset.rawValue, model: model,
+                                     setting: setting.description, metric: metric)?.mean
                     }
-                    let paperSS = paper.number(table: String(table.number), dataset: table.dataset.rawValue, model: ss,
-                                               setting: setting.description, metric: metric)?.mean
-                    let paperES = paper.number(table: String(table.number), dataset: table.dataset.rawValue, model: es,
-                                               setting: setting.description, metric: metric)?.mean
-                    let paperSays: String
-                    if let x = paperSS, let y = paperES {
-                        paperSays = (higherIsBetter ? x > y : x < y) ? "SS better" : "ES better"
-                    } else {
-                        paperSays = "n/a"
-                    }
+                    let paperSS = paperMean(ss), paperES = paperMean(es)
+                    let verdict = ClaimVerdict(first: "SS", second: "ES", paperFirst: paperSS, paperSecond: paperES,
+                                               oursFirst: a, oursSecond: b, higherIsBetter: metric == "accuracy")
                     markdown.append([setting.description, architecture.rawValue, metric == "log_loss" ? "log loss" : metric,
                                      NumberFormat.summary(sa, decimals: 4), NumberFormat.summary(sb, decimals: 4),
-                                     NumberFormat.pValue(test?.pValue), paperSays, verdict])
+                                     NumberFormat.pValue(verdict.pValue), verdict.paperText, verdict.holdsText])
                     if metric == "accuracy" {
-                        headlines.append("\(ss) \(NumberFormat.fixed(sa.mean, decimals: 4)) vs \(es) \(NumberFormat.fixed(sb.mean, decimals: 4)) at \(setting) (paper \(NumberFormat.fixed(paperSS, decimals: 4)) vs \(NumberFormat.fixed(paperES, decimals: 4)); SS better: \(verdict))")
+                        headlines.append("\(ss) \(NumberFormat.fixed(sa.mean, decimals: 4)) vs \(es) \(NumberFormat.fixed(sb.mean, decimals: 4)) at \(setting) (paper \(NumberFormat.fixed(paperSS, decimals: 4)) vs \(NumberFormat.fixed(paperES, decimals: 4)), \(verdict.paperText)): holds here: \(verdict.holdsText)")
                     }
                 }
             }
@@ -160,51 +163,3 @@ public struct ClassificationReport {
     }
 }
 
-/// The headline of a section for results/README.md.
-public struct SectionSummary: Codable, Equatable, Sendable {
-    public var section: String
-    public var title: String
-    public var profile: String
-    public var seeds: Int
-    public var runs: Int
-    public var headlines: [String]
-
-    public init(section: String, title: String, profile: String, seeds: Int, runs: Int, headlines: [String]) {
-        self.section = section
-        self.title = title
-        self.profile = profile
-        self.seeds = seeds
-        self.runs = runs
-        self.headlines = headlines
-    }
-
-    public func write(to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(encoder.encode(self), to: url)
-    }
-}
-
-/// results/README.md: every section with its headline numbers and status, from the
-/// sections' summary.json files.
-public enum ResultsIndex {
-    public static func write(resultsFolder: URL) throws {
-        let fileManager = FileManager.default
-        let folders = (try? fileManager.contentsOfDirectory(at: resultsFolder, includingPropertiesForKeys: nil)) ?? []
-        var summaries: [SectionSummary] = []
-        for folder in folders.sorted(by: { $0.lastPathComponent < $1.lastPathComponent }) {
-            let file = folder.appendingPathComponent("summary.json")
-            guard let data = try? Data(contentsOf: file) else { continue }
-            summaries.append(try JSONDecoder().decode(SectionSummary.self, from: data))
-        }
-        var report = MarkdownReport(title: "Results")
-        report.paragraph("Every section of the three papers that this repository regenerates, with its status and headline numbers. Each line links to the section's report; every number there comes from the run files in `runs/`. `make figures` regenerates all of them (`make figures SECTION=name` one).")
-        for summary in summaries {
-            report.heading("[\(summary.title)](\(summary.section)/README.md)")
-            report.paragraph("Profile \(summary.profile), \(summary.seeds) seed\(summary.seeds == 1 ? "" : "s") per cell, \(summary.runs) runs.")
-            report.bulletList(summary.headlines)
-        }
-        if summaries.isEmpty { report.paragraph("No section has been run yet.") }
-        try report.write(to: resultsFolder.appendingPathComponent("README.md"))
-    }
-}

@@ -13,7 +13,7 @@ enum StepTimings {
         let minimumMilliseconds: Double
     }
 
-    static func semiSupervisedBatch(shape: [Int], classes: Int, binary: Bool, seed: UInt64) -> SemiSupervisedBatch {
+    static func semiSupervisedBatch(shape: [Int], classes: Int, binary: Bool, seed: UInt64) -> TrainingBatch {
         var generator = SeededGenerator(seed: seed)
         let inputs = binary
             ? Tensor(shape: shape, unsafeUninitialized: { out in
@@ -23,11 +23,11 @@ enum StepTimings {
         var labels = Tensor.zeros([batch, classes])
         for row in 0..<batch { labels.scalars[row * classes + generator.uniformInt(below: classes)] = 1 }
         let mask = Tensor(shape: [batch], scalars: (0..<batch).map { $0 < batch / 2 ? 1 : 0 })
-        return SemiSupervisedBatch(inputs: inputs, labels: labels, labeledMask: mask)
+        return TrainingBatch(inputs: inputs, labels: labels, labeledMask: mask)
     }
 
     /// Median and minimum wall time of `steps` training steps after `warmUp` untimed ones.
-    static func time<Encoder, Decoder>(_ model: SemiSupervisedVAE<Encoder, Decoder>, batch: SemiSupervisedBatch,
+    static func time<Encoder, Decoder>(_ model: VariationalAutoencoder<Encoder, Decoder>, batch: TrainingBatch,
                                        learningRate: Float, steps: Int, warmUp: Int = 3) throws -> Timing {
         var model = model
         var optimizer = RMSprop(for: model, learningRate: learningRate, rho: 0.9)

@@ -13,19 +13,19 @@ public struct ModelInputError: Error, CustomStringConvertible, Equatable {
     public let description: String
 }
 
-extension SemiSupervisedVAE where Encoder: InputDescribing {
+extension VariationalAutoencoder where Encoder: InputDescribing {
     /// Throws `ModelInputError` naming what does not fit: the example shape, the number of
     /// classes, or the label and mask rows.
-    public func validate(_ batch: SemiSupervisedBatch) throws {
+    public func validate(_ batch: TrainingBatch) throws {
         let expected = encoder.exampleShape
         let got = Array(batch.inputs.shape.dropFirst())
         let fits = got.count == expected.count && zip(got, expected).allSatisfy { size, want in want.map { $0 == size } ?? true }
         guard fits else {
             let wanted = expected.map { $0.map(String.init) ?? "any" }.joined(separator: ", ")
-            throw ModelInputError(description: "model \(variant.rawValue) reads examples of shape [\(wanted)], but the batch holds examples of shape \(got) (batch shape \(batch.inputs.shape))")
+            throw ModelInputError(description: "model \(structureName) reads examples of shape [\(wanted)], but the batch holds examples of shape \(got) (batch shape \(batch.inputs.shape))")
         }
-        if variant.hasClassifier && batch.labels.columns != classCount {
-            throw ModelInputError(description: "model \(variant.rawValue) predicts \(classCount) classes, but the labels have \(batch.labels.columns) columns")
+        if hasClassifier && batch.labels.columns != classCount {
+            throw ModelInputError(description: "model \(structureName) predicts \(classCount) classes, but the labels have \(batch.labels.columns) columns")
         }
     }
 }

@@ -30,12 +30,13 @@ public enum Likelihood: Codable, Equatable, Sendable {
         }
     }
 
-    /// The mean of the distribution (what a reconstruction or a generated sample shows).
+    /// The mean of the distribution (what a reconstruction or a generated sample shows; V-ABC's x̂).
+    @differentiable(reverse, wrt: output)
     public func mean(of output: Tensor) -> Tensor {
         switch self {
         case .bernoulli: return sigmoid(output)
         case .gaussian: return output
-        case .gaussianLearnedVariance: return output.slicingLastAxis(0..<(output.columns / 2))
+        case .gaussianLearnedVariance: return output.slicingLastAxis(0..<(withoutDerivative(at: output).columns / 2))
         }
     }
 }

@@ -1,4 +1,5 @@
-/// The three models of semisupervised-vae Figure 1, one definition with switches.
+/// The three models of semisupervised-vae Figure 1: three ways to build the one
+/// `VariationalAutoencoder`.
 public enum ModelVariant: String, Codable, CaseIterable, Sendable {
     /// (a) SS: encoder, latent μ/σ, classifier π on the top encoder layer, decoder on z ⊕ π;
     /// loss ELBO + masked cross-entropy (eq. 3–5).
@@ -14,4 +15,10 @@ public enum ModelVariant: String, Codable, CaseIterable, Sendable {
     public var hasDecoder: Bool { self != .supervisedEncoder }
     /// Whether the decoder reads the class probabilities next to z (eq. 2).
     public var decoderReadsClasses: Bool { self == .semiSupervised }
+
+    /// The model's classifier heads: one π of `classCount` classes (feeding the decoder for
+    /// SS), or none for EU.
+    public func heads(classCount: Int) -> [ClassifierHead] {
+        hasClassifier ? [ClassifierHead(name: "class", classCount: classCount, feedsDecoder: decoderReadsClasses)] : []
+    }
 }

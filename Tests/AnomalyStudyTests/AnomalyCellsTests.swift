@@ -4,7 +4,7 @@ import Foundation
 import Reports
 import XCTest
 @testable import AnomalyStudy
-@testable import SemiSupervisedStudy
+import StudyKit
 
 /// The section's grid, the held-out-class split and the transcription of the paper's tables.
 final class AnomalyCellsTests: XCTestCase {
@@ -75,8 +75,8 @@ final class AnomalyCellsTests: XCTestCase {
     func testCellsWithBrokenHyperparametersAreRefusedByName() {
         var cell = AnomalyCells(plan: AnomalyProfilePlan(.smoke)).cells(experiments: [.labelFraction])[0]
         cell.hyperparameters["label_fraction"] = .number(1.5)
-        XCTAssertThrowsError(try CellParameters(cell)) { XCTAssertTrue("\($0)".contains("label_fraction"), "\($0)") }
+        XCTAssertThrowsError(try AnomalyCellParameters(decoding: cell)) { XCTAssertTrue("\($0)".contains("label_fraction"), "\($0)") }
         cell.hyperparameters["experiment"] = .string("held-out")
-        XCTAssertThrowsError(try CellParameters(cell)) { XCTAssertTrue("\($0)".contains("unknown or missing experiment 'held-out'"), "\($0)") }
+        XCTAssertThrowsError(try AnomalyCellParameters(decoding: cell)) { XCTAssertTrue("\($0)".contains("'experiment'") && "\($0)".contains("held-out"), "\($0)") }
     }
 }

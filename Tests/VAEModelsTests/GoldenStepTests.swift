@@ -40,7 +40,7 @@ final class GoldenStepTests: XCTestCase {
                 model[keyPath: paths["\(ours).\(part)"]!.value] = fixture.tensor("param.\(theirs).\(part)")
             }
         }
-        let batch = SemiSupervisedBatch(inputs: fixture.tensor("x"), labels: fixture.tensor("labels"),
+        let batch = TrainingBatch(inputs: fixture.tensor("x"), labels: fixture.tensor("labels"),
                                         labeledMask: fixture.tensor("mask"))
         let context = ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 0),
                                      latentNoise: fixture.tensor("epsilon"))

@@ -14,19 +14,19 @@ final class SemiSupervisedVAETests: XCTestCase {
                                       classCount: 3, hiddenActivation: hiddenActivation, generator: &generator)
     }
 
-    private func smallBatch(seed: UInt64 = 4, labeled: Int = 3) -> SemiSupervisedBatch {
+    private func smallBatch(seed: UInt64 = 4, labeled: Int = 3) -> TrainingBatch {
         var generator = SeededGenerator(seed: seed)
         let inputs = Tensor(shape: [6, 12], unsafeUninitialized: { out in
             for i in out.indices { out[i] = generator.uniformFloat() } })
         var labels = Tensor.zeros([6, 3])
         for row in 0..<6 { labels.scalars[row * 3 + row % 3] = 1 }
         let mask = Tensor(shape: [6], scalars: (0..<6).map { $0 < labeled ? 1 : 0 })
-        return SemiSupervisedBatch(inputs: inputs, labels: labels, labeledMask: mask)
+        return TrainingBatch(inputs: inputs, labels: labels, labeledMask: mask)
     }
 
     /// A context whose noise stream restarts at the same seed for every evaluation, so the
     /// loss is a deterministic function of the parameters for the finite differences.
-    private func lossFunction(_ batch: SemiSupervisedBatch) -> @differentiable(reverse) (DenseSemiSupervisedVAE) -> Tensor {
+    private func lossFunction(_ batch: TrainingBatch) -> @differentiable(reverse) (DenseSemiSupervisedVAE) -> Tensor {
         { model in
             let context = ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 9))
             return model.loss(batch, in: context)
@@ -113,24 +113,24 @@ final class InputValidationTests: XCTestCase {
         var generator = SeededGenerator(seed: 1)
         let dense = DenseSemiSupervisedVAE(denseVariant: .semiSupervised, inputSize: 784, hiddenSize: 4,
                                            classCount: 10, generator: &generator)
-        let wrong = SemiSupervisedBatch(inputs: .zeros([2, 28, 27]), labels: .zeros([2, 10]), labeledMask: .zeros([2]))
+        let wrong = TrainingBatch(inputs: .zeros([2, 28, 27]), labels: .zeros([2, 10]), labeledMask: .zeros([2]))
         XCTAssertThrowsError(try dense.validate(wrong)) { error in
             XCTAssertEqual(String(describing: error),
                            "model SS reads examples of shape [784], but the batch holds examples of shape [28, 27] (batch shape [2, 28, 27])")
         }
-        let wrongClasses = SemiSupervisedBatch(inputs: .zeros([2, 784]), labels: .zeros([2, 6]), labeledMask: .zeros([2]))
+        let wrongClasses = TrainingBatch(inputs: .zeros([2, 784]), labels: .zeros([2, 6]), labeledMask: .zeros([2]))
         XCTAssertThrowsError(try dense.validate(wrongClasses)) { error in
             XCTAssertTrue(String(describing: error).contains("predicts 10 classes, but the labels have 6 columns"))
         }
-        XCTAssertNoThrow(try dense.validate(SemiSupervisedBatch(inputs: .zeros([2, 784]), labels: .zeros([2, 10]),
+        XCTAssertNoThrow(try dense.validate(TrainingBatch(inputs: .zeros([2, 784]), labels: .zeros([2, 10]),
                                                                 labeledMask: .zeros([2]))))
         let convolutional = ConvolutionalSemiSupervisedVAE(convolutionalVariant: .supervisedEncoder, channels: 4,
                                                            topSize: 8, generator: &generator)
         XCTAssertEqual(convolutional.encoder.exampleShape, [28, 28, 1])
-        XCTAssertThrowsError(try convolutional.validate(SemiSupervisedBatch(inputs: .zeros([2, 784]), labels: .zeros([2, 10]),
+        XCTAssertThrowsError(try convolutional.validate(TrainingBatch(inputs: .zeros([2, 784]), labels: .zeros([2, 10]),
                                                                            labeledMask: .zeros([2]))))
         let recurrent = RecurrentSemiSupervisedVAE(recurrentVariant: .unsupervisedVAE, generator: &generator)
-        XCTAssertNoThrow(try recurrent.validate(SemiSupervisedBatch(inputs: .zeros([2, 128, 6]), labels: .zeros([2, 6]),
+        XCTAssertNoThrow(try recurrent.validate(TrainingBatch(inputs: .zeros([2, 128, 6]), labels: .zeros([2, 6]),
                                                                    labeledMask: .zeros([2]))))
     }
 }
@@ -147,7 +147,7 @@ final class ArchitectureGradientTests: XCTestCase {
             for i in out.indices { out[i] = generator.uniformFloat() } })
         var labels = Tensor.zeros([4, 3])
         for row in 0..<4 { labels.scalars[row * 3 + row % 3] = 1 }
-        let batch = SemiSupervisedBatch(inputs: inputs, labels: labels, labeledMask: Tensor(shape: [4], scalars: [1, 1, 0, 0]))
+        let batch = TrainingBatch(inputs: inputs, labels: labels, labeledMask: Tensor(shape: [4], scalars: [1, 1, 0, 0]))
         let loss: @differentiable(reverse) (ConvolutionalSemiSupervisedVAE) -> Tensor = { model in
             model.loss(batch, in: ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 9)))
         }
@@ -173,7 +173,7 @@ final class ArchitectureGradientTests: XCTestCase {
         let model = RecurrentSemiSupervisedVAE(recurrentVariant: .semiSupervised, features: 3, latentSize: 2,
                                                classCount: 2, hiddenActivation: .softplus, generator: &generator)
         let inputs = Tensor.randomNormal([2, 5, 3], standardDeviation: 0.5, using: &generator)
-        let batch = SemiSupervisedBatch(inputs: inputs, labels: Tensor(shape: [2, 2], scalars: [1, 0, 0, 1]),
+        let batch = TrainingBatch(inputs: inputs, labels: Tensor(shape: [2, 2], scalars: [1, 0, 0, 1]),
                                         labeledMask: Tensor(shape: [2], scalars: [1, 0]))
         let loss: @differentiable(reverse) (RecurrentSemiSupervisedVAE) -> Tensor = { model in
             model.loss(batch, in: ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 9)))

@@ -114,9 +114,9 @@ public struct ConvolutionalDecoder: ContextualLayer {
     }
 }
 
-public typealias ConvolutionalSemiSupervisedVAE = SemiSupervisedVAE<ConvolutionalEncoder, ConvolutionalDecoder>
+public typealias ConvolutionalSemiSupervisedVAE = VariationalAutoencoder<ConvolutionalEncoder, ConvolutionalDecoder>
 
-extension SemiSupervisedVAE where Encoder == ConvolutionalEncoder, Decoder == ConvolutionalDecoder {
+extension VariationalAutoencoder where Encoder == ConvolutionalEncoder, Decoder == ConvolutionalDecoder {
     /// The convolutional model of Table 14 (`SS_CNN`, `ES_CNN`, `EU_CNN`).
     public init(convolutionalVariant variant: ModelVariant, imageSize: Int = 28, channels: Int = 64,
                 topSize: Int = 512, latentSize: Int = 2, classCount: Int = 10, classWeight: Float = 1,

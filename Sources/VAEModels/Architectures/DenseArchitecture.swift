@@ -51,9 +51,9 @@ public struct DenseDecoder: ContextualLayer {
     }
 }
 
-public typealias DenseSemiSupervisedVAE = SemiSupervisedVAE<DenseEncoder, DenseDecoder>
+public typealias DenseSemiSupervisedVAE = VariationalAutoencoder<DenseEncoder, DenseDecoder>
 
-extension SemiSupervisedVAE where Encoder == DenseEncoder, Decoder == DenseDecoder {
+extension VariationalAutoencoder where Encoder == DenseEncoder, Decoder == DenseDecoder {
     /// The fully connected model of Table 13 (`SS_D`, `ES_D`, `EU_D`). `hiddenActivation` is relu
     /// in the paper; the tests swap in a smooth one so finite differences meet no kinks.
     public init(denseVariant variant: ModelVariant, inputSize: Int = 784, hiddenSize: Int = 1024,

@@ -60,9 +60,9 @@ public struct RecurrentDecoder: ContextualLayer {
     }
 }
 
-public typealias RecurrentSemiSupervisedVAE = SemiSupervisedVAE<RecurrentEncoder, RecurrentDecoder>
+public typealias RecurrentSemiSupervisedVAE = VariationalAutoencoder<RecurrentEncoder, RecurrentDecoder>
 
-extension SemiSupervisedVAE where Encoder == RecurrentEncoder, Decoder == RecurrentDecoder {
+extension VariationalAutoencoder where Encoder == RecurrentEncoder, Decoder == RecurrentDecoder {
     /// The recurrent model of Table 15 (`SS_RNN`, `ES_RNN`, `EU_RNN`) for UCI-HAR windows.
     public init(recurrentVariant variant: ModelVariant, features: Int = 6, latentSize: Int = 2,
                 classCount: Int = 6, classWeight: Float = 1, hiddenActivation: Activation = .relu,

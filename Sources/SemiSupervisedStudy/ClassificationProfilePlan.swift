@@ -1,4 +1,5 @@
 import Experiments
+import StudyKit
 import VAEModels
 
 /// What a profile means for the classification sections: seeds, epochs and data sizes.
@@ -12,7 +13,7 @@ import VAEModels
 ///   on the first 5,000 training images, 20 % of the epochs (SS 2, ES 4), scored on the first
 ///   2,000 test images.
 /// - smoke: for tests: one seed, one epoch, 2,000 training and 200 test images.
-public struct ProfilePlan: Sendable {
+public struct ClassificationProfilePlan: Sendable {
     public let profile: Profile
 
     public init(_ profile: Profile) { self.profile = profile }

@@ -17,6 +17,9 @@ public enum ImageDatasetName: String, Codable, CaseIterable, Sendable {
     }
 
     public var title: String { self == .mnist ? "MNIST" : "Fashion-MNIST" }
+
+    /// The data set as the data store names it.
+    public var datasetName: DatasetName { self == .mnist ? .mnist : .fashionMNIST }
 }
 
 /// A training and a test split of one image data set.

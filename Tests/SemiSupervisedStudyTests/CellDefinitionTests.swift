@@ -1,0 +1,34 @@
+import Experiments
+import StudyKit
+import XCTest
+@testable import SemiSupervisedStudy
+
+final class CellDefinitionTests: XCTestCase {
+    func testSectionsExpandIntoTheTablesCells() {
+        let quick = ClassificationCells(section: .semiSupervisedTables, plan: ClassificationProfilePlan(.quick)).cells()
+        XCTAssertEqual(quick.count, 2 * 2 * 4 * 2, "2 tables × 2 budgets × 4 models × 2 seeds")
+        XCTAssertEqual(Set(quick.map(\.id)).count, quick.count, "every cell has its own id")
+        let paper = ClassificationCells(section: .decoderRegularizer, plan: ClassificationProfilePlan(.paper)).cells()
+        XCTAssertEqual(paper.count, 2 * 1 * 4 * 10)
+        let first = quick[0]
+        XCTAssertEqual(first.model, "SS_D")
+        XCTAssertEqual(first.setting, "100 labels")
+        XCTAssertEqual(first.hyperparameters["label_budget"]?.intValue, 100)
+        XCTAssertEqual(first.hyperparameters["epochs"]?.intValue, 3)
+        XCTAssertEqual(first.hyperparameters["class_weight"]?.doubleValue, 784)
+        let filtered = ClassificationCells(section: .semiSupervisedTables, plan: ClassificationProfilePlan(.quick))
+            .cells(models: [ModelName(.supervisedEncoder, .dense)])
+        XCTAssertTrue(filtered.allSatisfy { $0.model == "ES_D" && $0.hyperparameters["epochs"]?.intValue == 6 })
+    }
+
+    func testUnknownModelsAndDataSetsAreRefusedWithTheKnownNames() {
+        XCTAssertThrowsError(try ModelName(parsing: "SS_X")) { error in
+            XCTAssertEqual(String(describing: error),
+                           "unknown model 'SS_X'; known models: SS_D, SS_CNN, ES_D, ES_CNN, EU_D, EU_CNN")
+        }
+        XCTAssertThrowsError(try ImageDatasetName(parsing: "cifar")) { error in
+            XCTAssertEqual(String(describing: error), "unknown data set 'cifar'; known: mnist, fashion-mnist")
+        }
+        XCTAssertEqual(try ModelName(parsing: "ES_CNN"), ModelName(.supervisedEncoder, .convolutional))
+    }
+}
