@@ -30,7 +30,7 @@ import sys
 import torch
 import torch.nn.functional as F
 
-from make_fixtures import Draw, as_float32, away_from_zero, format_json, stored
+from make_fixtures import Draw, format_json, stored
 
 torch.set_default_dtype(torch.float64)
 
