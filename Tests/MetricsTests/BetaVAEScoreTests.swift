@@ -31,6 +31,12 @@ private func factorRepresentation(kept: [Int], noise: Float, generator: inout Se
     }
 }
 
+/// Set BETAVAE_VERBOSE=1 to print each score.
+private func report(_ name: String, _ score: BetaVAEScore) {
+    guard ProcessInfo.processInfo.environment["BETAVAE_VERBOSE"] != nil else { return }
+    print("\(name): evaluation \(score.evaluationAccuracy), training \(score.trainingAccuracy), by factor \(score.evaluationAccuracyByFactor), \(score.classifier.iterations) L-BFGS iterations (\(score.classifier.stop))")
+}
+
 final class BetaVAEScoreTests: XCTestCase {
     private let dataset = FactorsAsObservations()
 
@@ -40,6 +46,7 @@ final class BetaVAEScoreTests: XCTestCase {
         var generator = SeededGenerator(seed: 1)
         let score = try betaVAEScore(dataset: dataset, following: .paper, generator: SeededGenerator(seed: 11),
                                      representation: factorRepresentation(kept: [0, 2, 3, 4], noise: 0.01, generator: &generator))
+        report("testTrueFactorsScoreNearOne", score)
         XCTAssertGreaterThanOrEqual(score.evaluationAccuracy, 0.95)
         XCTAssertGreaterThanOrEqual(score.trainingAccuracy, 0.95)
         XCTAssertEqual(score.latentFactorIndices, [0, 2, 3, 4])
@@ -54,6 +61,7 @@ final class BetaVAEScoreTests: XCTestCase {
         let score = try betaVAEScore(dataset: dataset, following: .paper, generator: SeededGenerator(seed: 12)) { observations in
             Tensor(shape: [observations.rows, 4], scalars: (0..<(observations.rows * 4)).map { _ in stream.normal() })
         }
+        report("testPureNoiseScoresNearChance", score)
         XCTAssertEqual(score.evaluationAccuracy, 0.25, accuracy: 0.05)
     }
 
@@ -64,6 +72,7 @@ final class BetaVAEScoreTests: XCTestCase {
         var generator = SeededGenerator(seed: 3)
         let score = try betaVAEScore(dataset: dataset, following: .paper, generator: SeededGenerator(seed: 13),
                                      representation: factorRepresentation(kept: [0, 2], noise: 0.01, generator: &generator))
+        report("testPartialRepresentationScoresInBetween", score)
         XCTAssertEqual(score.evaluationAccuracy, 0.75, accuracy: 0.1)
         XCTAssertGreaterThan(score.evaluationAccuracyByFactor[0], 0.95, "category is encoded")
         XCTAssertGreaterThan(score.evaluationAccuracyByFactor[1], 0.95, "elevation is encoded")
@@ -136,8 +145,9 @@ final class BetaVAEScoreTests: XCTestCase {
     }
 
     /// dSprites with a hand-made representation: centre of mass (x, y) and pixel count. It
-    /// encodes both positions, and scale partly (the area also depends on shape); shape and
-    /// orientation not at all, so the score lies well between chance (0.2) and 1.
+    /// encodes both positions and scale (the area depends on shape too, but less); holding shape
+    /// or orientation fixed leaves all three codes varying alike, so the classifier cannot tell
+    /// those two apart and recognises at most one: about 4 of 5 factors, 0.8 expected.
     func testDSpritesWithCentreOfMassRepresentation() throws {
         let small = BetaVAEProtocol(name: "small", batchSize: 16, trainingPoints: 300, evaluationPoints: 300)
         let score = try betaVAEScore(dataset: DSprites(), following: small, generator: SeededGenerator(seed: 8)) { images in
@@ -152,9 +162,12 @@ final class BetaVAEScoreTests: XCTestCase {
             }
             return Tensor(shape: [images.rows, 3], scalars: codes)
         }
+        report("testDSpritesWithCentreOfMassRepresentation", score)
         XCTAssertGreaterThan(score.evaluationAccuracyByFactor[3], 0.9, "position x is encoded")
         XCTAssertGreaterThan(score.evaluationAccuracyByFactor[4], 0.9, "position y is encoded")
-        XCTAssertGreaterThan(score.evaluationAccuracy, 0.45)
-        XCTAssertLessThan(score.evaluationAccuracy, 0.85)
+        XCTAssertGreaterThan(score.evaluationAccuracyByFactor[1], 0.9, "scale is encoded")
+        XCTAssertLessThan(score.evaluationAccuracyByFactor[0] + score.evaluationAccuracyByFactor[2], 1.15,
+                          "shape and orientation look alike")
+        XCTAssertEqual(score.evaluationAccuracy, 0.8, accuracy: 0.07)
     }
 }
