@@ -40,7 +40,9 @@ public struct SmallNORBFactors: FactorDataset, Sendable {
         var examples = [(split: Int, example: Int)?](repeating: nil, count: combinations)
         for (splitIndex, split) in splits.enumerated() {
             for (exampleIndex, factors) in split.factors.enumerated() {
-                let index = zip(factors.values, zip(positions, sizes)).reduce(0) { $0 * $1.1.1 + $1.1.0[$1.0]! }
+                // Mixed radix over the factor indices, last factor fastest (`combinationIndex`).
+                var index = 0
+                for (k, value) in factors.values.enumerated() { index = index * sizes[k] + positions[k][value]! }
                 if let earlier = examples[index] {
                     throw DatasetError.invalidRequest(
                         "Small-NORB factors: examples \(earlier.example) (split \(earlier.split)) and \(exampleIndex) (split \(splitIndex)) share factors \(factors.values)")

@@ -66,7 +66,7 @@ public enum BetaVAEScoreError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// The βVAE disentanglement score (Higgins et al. 2017, section 4 and appendix A.4): how well
+/// The βVAE disentanglement score (Higgins et al., β-VAE, ICLR 2017): how well
 /// a linear classifier tells, from a representation alone, which factor a set of observation
 /// pairs held fixed.
 ///
