@@ -48,7 +48,7 @@ let package = Package(
         // Model families: the semi-supervised VAE of Figure 1 (SS / ES / EU) and its architectures.
         .target(name: "VAEModels", dependencies: ["NeuralLayers", "TensorCore", "Randomness"],
                 swiftSettings: kernelSettings),
-        .target(name: "Metrics", dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Reports", "Randomness"], swiftSettings: kernelSettings),
+        .target(name: "Metrics", dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Reports", "Randomness", "Datasets"], swiftSettings: kernelSettings),
 
         // Data sets: acquisition with checksums, parsers of the official formats, splits.
         .target(name: "Datasets",
@@ -104,7 +104,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "VAEModelsTests", dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Randomness"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "VAEModels", "NeuralLayers", "TensorCore", "Reports", "Randomness"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "VAEModels", "NeuralLayers", "TensorCore", "Reports", "Randomness", "Datasets"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "CPNG"]),
         .testTarget(name: "StudyKitTests", dependencies: ["StudyKit", "VAEModels", "NeuralLayers", "TensorCore", "Datasets", "Experiments",
