@@ -318,15 +318,15 @@ public struct AnomalyReport {
             sentences.append("Reading the table: the raw score's AUC is the same with and without feedback (\(f(rawFirst))).")
         }
         let gain = adjusted - rawLast
+        // Which half of eq. 6 is closer to the whole adjustment carries its gain.
+        let negativeCarries = abs(negativeHalf - adjusted) < abs(positiveHalf - adjusted)
         if gain > 0 {
-            // Which half of eq. 6 is closer to the whole adjustment carries its gain.
-            let negativeCarries = abs(negativeHalf - adjusted) < abs(positiveHalf - adjusted)
             sentences.append("Eq. 6 raises the AUC at m = \(m) from \(f(rawLast)) to \(f(adjusted)); \(negativeCarries ? "its false-negative half carries the gain" : "its false-positive half carries the gain"): x/(1 − p_fn) alone gives \(f(negativeHalf)) and x·(1 − p_fp) alone \(f(positiveHalf)).")
         } else {
             sentences.append("Eq. 6 does not raise the AUC at m = \(m) (\(f(rawLast)) raw, \(f(adjusted)) adjusted; x/(1 − p_fn) alone \(f(negativeHalf)), x·(1 − p_fp) alone \(f(positiveHalf))).")
         }
         sentences.append("The false-positive half moves the AUC by at most \(f(positiveHalfEffect)) at any m, and the mean p_fp of normal test images is at most \(f(pfp))\(pfp < 0.1 ? ": the classifier keeps giving normal test images to their own classes" : "").")
-        if adjusted > rawFirst && negativeHalf > rawFirst {
+        if gain > 0 && negativeCarries && rawLast < rawFirst && adjusted > rawFirst {
             sentences.append("The adjusted score is then in effect a classifier that has seen m labeled anomalies: feedback makes the detector partly supervised, which is what section 5 proposes, and its gain is not that of a better unsupervised score.")
         }
         return sentences.joined(separator: " ")

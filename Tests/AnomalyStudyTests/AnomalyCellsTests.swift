@@ -80,3 +80,19 @@ final class AnomalyCellsTests: XCTestCase {
         XCTAssertThrowsError(try AnomalyCellParameters(decoding: cell)) { XCTAssertTrue("\($0)".contains("'experiment'") && "\($0)".contains("held-out"), "\($0)") }
     }
 }
+
+/// The typed configurations give every committed run file of the section its id back.
+final class CommittedAnomalyRunIdentityTests: XCTestCase {
+    func testEveryCommittedRunFileIsACellOfTheCurrentGrid() throws {
+        let runs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../results/runs").standardized
+        let records = try RunStore(root: runs).allRecords(section: AnomalyCells.sectionName)
+        XCTAssertFalse(records.isEmpty)
+        for profile in Set(records.map(\.configuration.profile)) {
+            let ids = Set(AnomalyCells(plan: AnomalyProfilePlan(profile)).cells().map(\.id))
+            for record in records where record.configuration.profile == profile {
+                XCTAssertTrue(ids.contains(record.id), "run file \(record.id) (\(record.configuration.label)) is no cell of the grid")
+                XCTAssertEqual(try AnomalyCellParameters(decoding: record.configuration).dictionary, record.configuration.hyperparameters)
+            }
+        }
+    }
+}

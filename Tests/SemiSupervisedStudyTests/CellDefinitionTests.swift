@@ -32,3 +32,24 @@ final class CellDefinitionTests: XCTestCase {
         XCTAssertEqual(try ModelName(parsing: "ES_CNN"), ModelName(.supervisedEncoder, .convolutional))
     }
 }
+
+/// The typed configurations give every committed run file its id back: no published run is
+/// orphaned by the move from string-keyed dictionaries to typed structs.
+final class CommittedRunIdentityTests: XCTestCase {
+    func testEveryCommittedRunFileIsACellOfTheCurrentGrid() throws {
+        let runs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../results/runs").standardized
+        for section in ClassificationSection.all {
+            let records = try RunStore(root: runs).allRecords(section: section.name)
+            XCTAssertFalse(records.isEmpty, section.name)
+            for profile in Set(records.map(\.configuration.profile)) {
+                let ids = Set(ClassificationCells(section: section, plan: ClassificationProfilePlan(profile)).cells().map(\.id))
+                for record in records where record.configuration.profile == profile {
+                    XCTAssertTrue(ids.contains(record.id), "\(section.name): run file \(record.id) (\(record.configuration.label)) is no cell of the grid")
+                    // And the typed struct reads every key back without loss.
+                    let parameters = try ClassificationCellParameters(decoding: record.configuration)
+                    XCTAssertEqual(parameters.dictionary, record.configuration.hyperparameters)
+                }
+            }
+        }
+    }
+}

@@ -61,7 +61,7 @@ final class ConvolutionalGoldenStepTests: XCTestCase {
                                         generator: expectedStream), reference, "\(part) dropout mask")
         }
 
-        let batch = SemiSupervisedBatch(inputs: fixture.tensor("x"), labels: fixture.tensor("labels"),
+        let batch = TrainingBatch(inputs: fixture.tensor("x"), labels: fixture.tensor("labels"),
                                         labeledMask: fixture.tensor("mask"))
         let context = ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: seed),
                                      latentNoise: fixture.tensor("epsilon"))

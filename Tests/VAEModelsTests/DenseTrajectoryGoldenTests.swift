@@ -53,7 +53,7 @@ final class DenseTrajectoryGoldenTests: XCTestCase {
         let referenceLosses = fixture.tensor("\(name).losses").scalars
         XCTAssertEqual(referenceLosses.count, fixture.count("steps"))
         for step in referenceLosses.indices {
-            let batch = SemiSupervisedBatch(inputs: fixture.tensor("x", at: step),
+            let batch = TrainingBatch(inputs: fixture.tensor("x", at: step),
                                             labels: fixture.tensor("labels", at: step),
                                             labeledMask: fixture.tensor("mask"))
             let context = ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 0),

@@ -1,0 +1,125 @@
+import Experiments
+import Foundation
+import StudyKit
+import XCTest
+@testable import SemiSupervisedStudy
+
+/// What a section executable does when it is misused or meets a fault (issue: runs and
+/// reports that survive misuse): every check happens before training, a diverged run is a row,
+/// and nothing published is overwritten by a partial run.
+final class SectionReliabilityTests: XCTestCase {
+    private var scratch: URL!
+    private var workingDirectory = FileManager.default.currentDirectoryPath
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("reliability-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        FileManager.default.changeCurrentDirectoryPath(workingDirectory)
+        try? FileManager.default.removeItem(at: scratch)
+    }
+
+    /// Run files for every quick cell of decoder-regularizer, with made-up metrics; `damage`
+    /// edits them.
+    private func writeRuns(into results: URL, damage: (inout RunRecord) -> Void = { _ in }) throws -> [CellConfiguration] {
+        let cells = ClassificationCells(section: .decoderRegularizer, plan: ClassificationProfilePlan(.quick)).cells()
+        let store = RunStore(root: results.appendingPathComponent("runs"))
+        let provenance = Provenance(git: GitState(commit: "test", dirty: false),
+                                    machine: MachineDescription(hostname: "h", cpuModel: "c", coreCount: 2, openBLASCore: "k"))
+        for (index, cell) in cells.enumerated() {
+            let accuracy = 0.9 + Double(index % 5) / 100
+            var record = RunRecord(configuration: cell,
+                                   result: CellResult(metrics: ["accuracy": accuracy, "log_loss": 0.3 + Double(index % 3) / 10],
+                                                      history: ["accuracy": [accuracy]], epochs: 1),
+                                   seconds: 1, provenance: provenance, date: "2026-11-30T00:00:00Z")
+            damage(&record)
+            try store.save(record)
+        }
+        return cells
+    }
+
+    func testADivergedRunIsARowNotACrash() throws {
+        let results = scratch.appendingPathComponent("results")
+        var first = true
+        _ = try writeRuns(into: results) { record in
+            // The first SS_D run diverged: its metrics are stored as "NaN", as the run store writes them.
+            if first && record.configuration.model == "SS_D" && record.configuration.dataset == "mnist" {
+                record.metrics["accuracy"] = .nan
+                record.metrics["log_loss"] = .infinity
+                first = false
+            }
+        }
+        try ClassificationSectionOptions.parse(["--report-only", "--results", results.path])
+            .run(.decoderRegularizer, commandName: "decoder-regularizer")
+        let report = try String(contentsOf: results.appendingPathComponent("decoder-regularizer/README.md"), encoding: .utf8)
+        XCTAssertTrue(report.contains("1 (+1 diverged)"), report)
+        let csv = try String(contentsOf: results.appendingPathComponent("decoder-regularizer/table-4.csv"), encoding: .utf8)
+        XCTAssertFalse(csv.contains("nan") || csv.contains("NaN"), "the diverged value reaches no mean: \(csv)")
+    }
+
+    func testASectionRunsFromAnotherWorkingDirectory() throws {
+        let results = scratch.appendingPathComponent("results")
+        _ = try writeRuns(into: results)
+        FileManager.default.changeCurrentDirectoryPath(scratch.path)
+        try ClassificationSectionOptions.parse(["--report-only", "--results", "results"])
+            .run(.decoderRegularizer, commandName: "decoder-regularizer")
+        let report = try String(contentsOf: results.appendingPathComponent("decoder-regularizer/README.md"), encoding: .utf8)
+        XCTAssertTrue(report.contains("Table 4"), "the paper's numbers were found from \(scratch.path)")
+    }
+
+    func testAnUnwritableResultsFolderFailsBeforeTraining() throws {
+        // A results "folder" below a plain file cannot be created, even by root.
+        let blocker = scratch.appendingPathComponent("file")
+        try Data("x".utf8).write(to: blocker)
+        let started = Date()
+        XCTAssertThrowsError(try ClassificationSectionOptions.parse(
+            ["--profile", "smoke", "--results", blocker.appendingPathComponent("results").path,
+             "--data-root", scratch.appendingPathComponent("no-data").path])
+            .run(.decoderRegularizer, commandName: "decoder-regularizer")) { error in
+            XCTAssertTrue("\(error)".contains("is not writable"), "\(error)")
+            XCTAssertTrue("\(error)".contains("no cell was trained"), "\(error)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+    }
+
+    func testMissingGnuplotFailsBeforeTraining() throws {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        setenv("PATH", scratch.path, 1)
+        defer { setenv("PATH", path, 1) }
+        XCTAssertThrowsError(try ClassificationSectionOptions.parse(
+            ["--profile", "smoke", "--results", scratch.appendingPathComponent("results").path,
+             "--data-root", scratch.appendingPathComponent("no-data").path])
+            .run(.decoderRegularizer, commandName: "decoder-regularizer")) { error in
+            XCTAssertTrue("\(error)".contains("gnuplot is not installed"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("results/scratch/runs/decoder-regularizer").path))
+    }
+
+    func testPartialRunsNeverReplaceThePublishedReport() throws {
+        let results = scratch.appendingPathComponent("results")
+        _ = try writeRuns(into: results)
+        try ClassificationSectionOptions.parse(["--report-only", "--results", results.path])
+            .run(.decoderRegularizer, commandName: "decoder-regularizer")
+        let published = results.appendingPathComponent("decoder-regularizer")
+        let before = try String(contentsOf: published.appendingPathComponent("README.md"), encoding: .utf8)
+        // A model selection: its report goes to scratch.
+        try ClassificationSectionOptions.parse(["--report-only", "--results", results.path, "--models", "SS_D,ES_D"])
+            .run(.decoderRegularizer, commandName: "decoder-regularizer")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: results.appendingPathComponent("scratch/quick/decoder-regularizer/README.md").path))
+        // A redraw with fewer runs than the published report (two run files gone): scratch too.
+        let runs = results.appendingPathComponent("runs/decoder-regularizer")
+        for name in try FileManager.default.contentsOfDirectory(atPath: runs.path).sorted().prefix(2) {
+            try FileManager.default.removeItem(at: runs.appendingPathComponent(name))
+        }
+        try ClassificationSectionOptions.parse(["--report-only", "--results", results.path])
+            .run(.decoderRegularizer, commandName: "decoder-regularizer")
+        XCTAssertEqual(try String(contentsOf: published.appendingPathComponent("README.md"), encoding: .utf8), before)
+        // The paper profile with no run yet: scratch.
+        try ClassificationSectionOptions.parse(["--report-only", "--results", results.path, "--profile", "paper"])
+            .run(.decoderRegularizer, commandName: "decoder-regularizer")
+        XCTAssertEqual(try String(contentsOf: published.appendingPathComponent("README.md"), encoding: .utf8), before)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: results.appendingPathComponent("scratch/paper/decoder-regularizer/README.md").path))
+    }
+}
