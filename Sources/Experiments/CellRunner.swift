@@ -85,8 +85,10 @@ public struct CellRunner {
                 progress?.cellFailed(error)
                 throw CellRunError(id: cell.id, configuration: cell, underlying: error)
             }
+            // Arrays first: a run file that exists always has its arrays.
+            let arrays = result.arrays.isEmpty ? nil : try store.saveArrays(result.arrays, id: cell.id, section: cell.section)
             let record = RunRecord(configuration: cell, result: result, seconds: clock() - start,
-                                   provenance: provenance, date: Provenance.isoDate(now()))
+                                   provenance: provenance, date: Provenance.isoDate(now()), arrays: arrays)
             try store.save(record)
             progress?.cellFinished()
             summary.ran.append(record.id)

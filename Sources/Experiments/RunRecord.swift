@@ -49,14 +49,18 @@ public struct CellResult: Sendable {
     public var epochs: Int
     /// Every seed the run used, by purpose (`"initialisation"`, `"data split"`, ...).
     public var seeds: [String: UInt64]
+    /// Named arrays stored beside the run file (`RunArray`), for figures redrawn from results.
+    public var arrays: [String: RunArray]
 
     public init(status: RunStatus = .completed, metrics: [String: Double],
-                history: [String: [Double]] = [:], epochs: Int, seeds: [String: UInt64] = [:]) {
+                history: [String: [Double]] = [:], epochs: Int, seeds: [String: UInt64] = [:],
+                arrays: [String: RunArray] = [:]) {
         self.status = status
         self.metrics = metrics
         self.history = history
         self.epochs = epochs
         self.seeds = seeds
+        self.arrays = arrays
     }
 }
 
@@ -76,10 +80,13 @@ public struct RunRecord: Codable, Hashable, Sendable {
     /// When the cell finished, ISO 8601 in UTC (`2026-11-21T11:15:18Z`).
     public var date: String
     public var seeds: [String: UInt64]
+    /// The arrays stored beside the run file, by name (absent in runs that stored none).
+    public var arrays: [String: RunArrayDigest]?
 
     public init(configuration: CellConfiguration, status: RunStatus, metrics: [String: Double],
                 history: [String: [Double]], epochs: Int, seconds: Double, git: GitState,
-                machine: MachineDescription, date: String, seeds: [String: UInt64]) {
+                machine: MachineDescription, date: String, seeds: [String: UInt64],
+                arrays: [String: RunArrayDigest]? = nil) {
         self.configuration = configuration
         self.id = configuration.id
         self.status = status
@@ -91,13 +98,15 @@ public struct RunRecord: Codable, Hashable, Sendable {
         self.machine = machine
         self.date = date
         self.seeds = seeds
+        self.arrays = arrays
     }
 
     /// A record of `result` for `configuration`, stamped with `provenance` and `date`.
     public init(configuration: CellConfiguration, result: CellResult, seconds: Double,
-                provenance: Provenance, date: String) {
+                provenance: Provenance, date: String, arrays: [String: RunArrayDigest]? = nil) {
         self.init(configuration: configuration, status: result.status, metrics: result.metrics,
                   history: result.history, epochs: result.epochs, seconds: seconds,
-                  git: provenance.git, machine: provenance.machine, date: date, seeds: result.seeds)
+                  git: provenance.git, machine: provenance.machine, date: date, seeds: result.seeds,
+                  arrays: arrays)
     }
 }

@@ -10,8 +10,13 @@ public struct RunStore: Sendable {
     /// load; younger ones may belong to a writer on another machine sharing the folder.
     public var staleTemporaryAge: TimeInterval = 60
 
-    public init(root: URL = URL(fileURLWithPath: "results/runs")) {
+    /// Where arrays too large to commit are kept (git-ignored): `.cache/runs` beside `results/`.
+    public var cacheRoot: URL
+
+    public init(root: URL = URL(fileURLWithPath: "results/runs"), cacheRoot: URL? = nil) {
         self.root = root
+        self.cacheRoot = cacheRoot ?? root.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".cache").appendingPathComponent("runs")
     }
 
     public func folder(section: String) -> URL {
@@ -61,7 +66,7 @@ public struct RunStore: Sendable {
                 removeIfStale(file)
                 continue
             }
-            guard name.hasSuffix(".json") else { continue }
+            guard name.hasSuffix(".json") else { continue }   // arrays live in <id>/ folders
             records.append(try load(file, section: section))
         }
         return records
