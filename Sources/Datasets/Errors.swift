@@ -69,7 +69,8 @@ public enum DatasetError: Error, CustomStringConvertible, LocalizedError, Equata
             return lines.joined(separator: "\n")
         case let .corrupt(dataset, failures, advice):
             var lines = ["data set '\(dataset)': \(failures.count) file(s) fail verification (corrupt, not missing):"]
-            lines += failures.map { "  " + $0.replacingOccurrences(of: "\n", with: "\n  ") }
+            lines += failures.prefix(12).map { "  " + $0.replacingOccurrences(of: "\n", with: "\n  ") }
+            if failures.count > 12 { lines.append("  ... and \(failures.count - 12) more") }
             lines.append(advice)
             return lines.joined(separator: "\n")
         case let .missingMirror(path):

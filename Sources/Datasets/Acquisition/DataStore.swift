@@ -173,6 +173,8 @@ public struct DataStore: Sendable {
             }
             throw unavailable
         }
+        // Every file came in, some from a later source: the corrupt copies are still worth a word.
+        for failure in corruptCopies { logIfShown("\(name.rawValue): another source was used; this copy fails verification: \(failure)") }
     }
 
 
