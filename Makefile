@@ -14,9 +14,12 @@ SWIFT_FLAGS    := -c release
 # Tests run on the release build (fast numerics); -enable-testing lets them use @testable.
 TEST_FLAGS     := -c release -Xswiftc -enable-testing
 SYSTEM_PACKAGES := libopenblas-dev libpng-dev zlib1g-dev gnuplot-nox pkg-config
-BIN             = $(shell $(SWIFT) build $(SWIFT_FLAGS) --show-bin-path)
+# A shell word, quoted: the bin path holds the repository's path, which may contain spaces or
+# quotes. Use it unquoted ($(BIN)/tool): the command substitution sits inside double quotes.
+BIN             = "$$($(SWIFT) build $(SWIFT_FLAGS) --show-bin-path)"
 
 # Exported only when given: an exported empty value would reach the tests as "set, to nothing".
+# fetch-data and the tests read it from the environment, so its value is never re-parsed by a shell.
 ifneq ($(DATA_MIRROR),)
 export DATA_MIRROR
 endif
@@ -39,11 +42,12 @@ test: setup ## build in release mode and run the whole test suite
 bench: build ## speed and memory figures; writes results/bench/
 	$(BIN)/vae-bench --output results/bench
 
+# Skips (and lists) sets no source has; fails on a corrupt file or a missing mirror folder.
 data: build ## fetch and verify every data set into data/ (DATA_MIRROR=dir to copy from a mirror)
-	$(BIN)/fetch-data --all --available $(if $(DATA_MIRROR),--mirror $(DATA_MIRROR),)
+	$(BIN)/fetch-data --all --available
 
 figures: build ## regenerate the paper sections' reports and figures (PROFILE=, SECTION=)
-	@tools/run-sections.sh "$(BIN)" "$(PROFILE)" "$(SECTION)"
+	@tools/run-sections.sh $(BIN) "$(PROFILE)" "$(SECTION)"
 
 clean: ## remove build folders (never results/ or data/)
 	rm -rf .build .build-*

@@ -5,7 +5,7 @@ import Foundation
 /// Each case names the file and, where it makes sense, the byte offset or text line, so a user
 /// can open the file and look. `description` is the message `fetch-data` prints; executables
 /// print it instead of a stack trace.
-public enum DatasetError: Error, CustomStringConvertible, LocalizedError, Equatable {
+public enum DatasetError: Error, CustomStringConvertible, LocalizedError, Equatable, Sendable {
     /// A file the loader needs is not on disk.
     case missingFile(path: String)
     /// A gzip stream ended early or holds invalid deflate data.
@@ -20,8 +20,15 @@ public enum DatasetError: Error, CustomStringConvertible, LocalizedError, Equata
     case checksumMismatch(path: String, algorithm: String, expected: String, actual: String)
     /// A download failed (HTTP status, network error).
     case downloadFailed(url: String, reason: String)
-    /// No source could provide the data set; the message says where to put the files by hand.
+    /// No source has the data set's files (absent, not wrong); the message says where to put the
+    /// files by hand. `fetch-data --available` skips such a set and still succeeds.
     case unavailable(dataset: String, missing: [String], urls: [String], destination: String, attempts: [String])
+    /// Files of a data set exist (placed in `data/` by hand, in the mirror, or as downloaded) but
+    /// fail verification. `failures` name each file and what is wrong with it; `advice` says what
+    /// was done (nothing is installed in their place) and what to do. Never skipped.
+    case corrupt(dataset: String, failures: [String], advice: String)
+    /// The mirror folder given by `DATA_MIRROR` or `--mirror` does not exist.
+    case missingMirror(path: String)
     /// Reading, writing or renaming a file failed.
     case io(path: String, reason: String)
     /// A caller asked for something the data cannot give (e.g. more labels than examples).
@@ -60,6 +67,14 @@ public enum DatasetError: Error, CustomStringConvertible, LocalizedError, Equata
             }
             lines.append("Download the files by hand into \(destination) (same names), or set DATA_MIRROR / --mirror to a folder laid out like data/ (see data/README.md).")
             return lines.joined(separator: "\n")
+        case let .corrupt(dataset, failures, advice):
+            var lines = ["data set '\(dataset)': \(failures.count) file(s) fail verification (corrupt, not missing):"]
+            lines += failures.prefix(12).map { "  " + $0.replacingOccurrences(of: "\n", with: "\n  ") }
+            if failures.count > 12 { lines.append("  ... and \(failures.count - 12) more") }
+            lines.append(advice)
+            return lines.joined(separator: "\n")
+        case let .missingMirror(path):
+            return "\(path): mirror folder not found (DATA_MIRROR / --mirror names it); correct the path, or unset it to download from the official servers"
         case let .io(path, reason):
             return "\(path): \(reason)"
         case let .invalidRequest(reason):
@@ -68,4 +83,11 @@ public enum DatasetError: Error, CustomStringConvertible, LocalizedError, Equata
     }
 
     public var errorDescription: String? { description }
+
+    /// True when the only problem is that no source has the files (`unavailable`): nothing that
+    /// was found is wrong. Corrupt files, a missing mirror folder and I/O errors are not absences.
+    public var isAbsence: Bool {
+        if case .unavailable = self { return true }
+        return false
+    }
 }

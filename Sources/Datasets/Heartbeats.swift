@@ -58,7 +58,11 @@ public struct Heartbeats: Sendable {
     public var beatLength: Int
     public var count: Int { labels.count }
 
+    /// Labels must be AAMI classes 0...4 (`extract` only makes those: codes that are not beats
+    /// are skipped and undefined codes are an error of the annotation file).
     public init(beats: [Float], labels: [Int32], records: [Int32], beatLength: Int) {
+        precondition(labels.allSatisfy { $0 >= 0 && Int($0) < AAMIClass.allCases.count }, "heartbeat labels must be AAMI classes 0...4")
+        precondition(beats.count == labels.count * beatLength && records.count == labels.count, "beats, labels and records disagree in count")
         self.beats = beats; self.labels = labels; self.records = records; self.beatLength = beatLength
     }
 

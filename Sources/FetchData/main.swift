@@ -1,5 +1,7 @@
 // fetch-data: brings data sets into data/ (from a mirror folder or the official servers, verified
 // by checksum) and, with --check, parses each one with its loader and prints what it holds.
+// Exit status: 0 all ready, 1 a set is absent (no source has it; 0 with --available),
+// 2 a file is corrupt or something else failed (whatever the flags).
 import ArgumentParser
 import Datasets
 import Foundation
@@ -9,7 +11,11 @@ struct FetchData: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch-data",
         abstract: "Download (or copy from a mirror) and verify the data sets the experiments use.",
-        discussion: "Data sets: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")). See data/README.md.")
+        discussion: """
+            Data sets: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")). See data/README.md.
+            Exit status: 0 every set ready; \(FetchSummary.absentStatus) a set is absent (no source has it), 0 with --available; \
+            \(FetchSummary.failedStatus) a file is corrupt (found, but failing verification) or anything else failed, whatever the flags.
+            """)
 
     @Argument(help: "Data sets to fetch.")
     var names: [String] = []
@@ -17,13 +23,13 @@ struct FetchData: ParsableCommand {
     @Flag(help: "Fetch every data set.")
     var all = false
 
-    @Option(help: "Folder the data sets go into (one subfolder per set).")
-    var root = ProcessInfo.processInfo.environment["DATA_ROOT"] ?? "data"
+    @Option(help: "Folder the data sets go into (one subfolder per set; default $DATA_ROOT, else data).")
+    var root: String?
 
     @Option(help: "Folder laid out like data/ to copy from before downloading (default: $DATA_MIRROR).")
     var mirror: String?
 
-    @Flag(help: "Fetch what can be obtained; report the rest and still exit 0.")
+    @Flag(help: "Fetch what can be obtained; list the sets no source has and still exit 0 (never for a corrupt file).")
     var available = false
 
     @Flag(help: "Never download; use only files in place and the mirror.")
@@ -43,30 +49,30 @@ struct FetchData: ParsableCommand {
     }
 
     func run() throws {
-        let store = DataStore(root: URL(fileURLWithPath: root),
-                              mirror: mirror.map { URL(fileURLWithPath: $0) } ?? DataStore.environmentMirror,
+        let store = DataStore(root: DataStore.root(option: root), mirror: DataStore.mirror(option: mirror),
                               allowDownload: !offline, showProgress: !quiet)
+        do { try store.checkMirror() } catch {
+            printError("fetch-data: \(error)")
+            throw ExitCode(FetchSummary.failedStatus)
+        }
         let sets = all ? DatasetName.allCases : names.compactMap(DatasetName.init(rawValue:))
-        var failed = [DatasetName]()
+        var summary = FetchSummary()
         for name in sets {
-            do {
+            let outcome = summary.record(name) {
                 try store.ensure(name)
                 print("\(name.rawValue): ready in \(store.directory(for: name).path)")
                 if check { try Check.run(name, store: store) }
-            } catch {
-                failed.append(name)
-                printError("\(name.rawValue): \(error)")
+            }
+            // Each error is printed once, here; its message names the set and the files.
+            switch outcome {
+            case .ready: break
+            case .absent(let error): printError(error.description)
+            case .failed(let message): printError(message)
             }
         }
-        if !failed.isEmpty {
-            let list = failed.map(\.rawValue).joined(separator: ", ")
-            if available {
-                print("not available (skipped): \(list)")
-            } else {
-                printError("fetch-data: failed: \(list)")
-                throw ExitCode(1)
-            }
-        }
+        for line in summary.closingLines(acceptingAbsent: available) { printError("fetch-data: " + line) }
+        let status = summary.exitStatus(acceptingAbsent: available)
+        if status != 0 { throw ExitCode(status) }
     }
 }
 

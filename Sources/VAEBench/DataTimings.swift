@@ -2,11 +2,12 @@ import Datasets
 import Foundation
 
 /// Time to parse MNIST train (60,000 images, gunzip + IDX) into bytes, best of three, and the
-/// bytes it keeps. Reads data/mnist, or $DATA_MIRROR/mnist when the data are not fetched yet.
+/// bytes it keeps. Reads data/mnist ($DATA_ROOT/mnist), or $DATA_MIRROR/mnist when the data are
+/// not fetched yet; empty variables count as unset (DataStore.root, DataStore.mirror).
 func mnistParseTiming() -> (milliseconds: Double, megabytes: Double)? {
-    var candidates = [URL(fileURLWithPath: "data/mnist")]
-    if let mirror = ProcessInfo.processInfo.environment["DATA_MIRROR"] {
-        candidates.append(URL(fileURLWithPath: mirror).appendingPathComponent("mnist"))
+    var candidates = [DataStore.defaultRoot.appendingPathComponent("mnist")]
+    if let mirror = DataStore.environmentMirror {
+        candidates.append(mirror.appendingPathComponent("mnist"))
     }
     guard let directory = candidates.first(where: {
         FileManager.default.fileExists(atPath: $0.appendingPathComponent("train-images-idx3-ubyte.gz").path)

@@ -32,10 +32,10 @@ final class BadInputTests: XCTestCase {
         let dir = try Fixtures.temporaryDirectory(self)
         try Fixtures.write(Fixtures.idx(dimensions: [2, 1, 1], values: [0, 0]), to: dir.appendingPathComponent("i"))
         try Fixtures.write(Fixtures.idx(dimensions: [3], values: [0, 0, 0]), to: dir.appendingPathComponent("l"))
-        assertDatasetError(try IDX.loadImageSet(images: dir.appendingPathComponent("i"), labels: dir.appendingPathComponent("l")),
+        assertDatasetError(try IDX.loadImageSet(images: dir.appendingPathComponent("i"), labels: dir.appendingPathComponent("l"), classCount: 10),
                            mentions: [dir.appendingPathComponent("l").path, "3 labels", "2 images"])
         try Fixtures.write(Fixtures.idx(dimensions: [2], values: [0, 0]), to: dir.appendingPathComponent("l"))
-        assertDatasetError(try IDX.loadImageSet(images: dir.appendingPathComponent("i"), labels: dir.appendingPathComponent("l"), expectedCount: 60_000),
+        assertDatasetError(try IDX.loadImageSet(images: dir.appendingPathComponent("i"), labels: dir.appendingPathComponent("l"), expectedCount: 60_000, classCount: 10),
                            mentions: ["2 images, expected 60000"])
     }
 
@@ -76,7 +76,7 @@ final class BadInputTests: XCTestCase {
     func testUCIHARLabelOutOfRangeAndWindowCountMismatch() throws {
         let dir = try Fixtures.temporaryDirectory(self)
         try Fixtures.write(Array("1\n7\n".utf8), to: dir.appendingPathComponent(UCIHAR.labelPath(.test)))
-        assertDatasetError(try UCIHAR.load(.test, directory: dir), mentions: ["y_test.txt:2:", "value 7.0"])
+        assertDatasetError(try UCIHAR.load(.test, directory: dir), mentions: ["y_test.txt:2:", "value 7, expected an integer in 1...6"])
         try Fixtures.write(Array("1\n2\n".utf8), to: dir.appendingPathComponent(UCIHAR.labelPath(.test)))
         try Fixtures.write(Array("2\n4\n".utf8), to: dir.appendingPathComponent(UCIHAR.subjectPath(.test)))
         let oneWindow = (0..<128).map { _ in "0.5" }.joined(separator: " ") + "\n"

@@ -79,7 +79,7 @@ final class DownloadTests: XCTestCase {
         wrong[0] ^= 1
         try Fixtures.write(wrong, to: dir.appendingPathComponent("a.bin"))
         let s = store(root, [server.baseURL])
-        assertDatasetError(try s.ensure(spec: fixtureSpec()), mentions: [dir.appendingPathComponent("a.bin").path, "MD5", "fails verification"])
+        assertDatasetError(try s.ensure(spec: fixtureSpec()), mentions: [dir.appendingPathComponent("a.bin").path, "MD5", "fail verification", "left as they are"])
         XCTAssertEqual([UInt8](try Data(contentsOf: dir.appendingPathComponent("a.bin"))), wrong)
         XCTAssertEqual(server.requests, [])
         // Replaced by a good copy: verified, recorded, then the rest is downloaded.

@@ -10,7 +10,7 @@ final class FormatTests: XCTestCase {
         let pixels: [UInt8] = [0, 51, 102, 153, 204, 255, 1, 2, 3, 4, 5, 6, 255, 255, 0, 0, 10, 20]
         try Fixtures.write(Fixtures.deflate(Fixtures.idx(dimensions: [3, 2, 3], values: pixels)), to: dir.appendingPathComponent("img.gz"))
         try Fixtures.write(Fixtures.deflate(Fixtures.idx(dimensions: [3], values: [5, 0, 9])), to: dir.appendingPathComponent("lab.gz"))
-        let set = try IDX.loadImageSet(images: dir.appendingPathComponent("img.gz"), labels: dir.appendingPathComponent("lab.gz"))
+        let set = try IDX.loadImageSet(images: dir.appendingPathComponent("img.gz"), labels: dir.appendingPathComponent("lab.gz"), classCount: 10)
         XCTAssertEqual(set.count, 3)
         XCTAssertEqual(set.shape, [2, 3, 1])
         XCTAssertEqual(set.labels, [5, 0, 9])
@@ -33,7 +33,7 @@ final class FormatTests: XCTestCase {
         let dir = try Fixtures.temporaryDirectory(self)
         try Fixtures.write(Fixtures.idx(dimensions: [1, 1, 2], values: [7, 8]), to: dir.appendingPathComponent("img"))
         try Fixtures.write(Fixtures.idx(dimensions: [1], values: [3]), to: dir.appendingPathComponent("lab"))
-        let set = try IDX.loadImageSet(images: dir.appendingPathComponent("img"), labels: dir.appendingPathComponent("lab"))
+        let set = try IDX.loadImageSet(images: dir.appendingPathComponent("img"), labels: dir.appendingPathComponent("lab"), classCount: 10)
         XCTAssertEqual(set.pixels, [7, 8])
     }
 

@@ -26,14 +26,25 @@ public struct DataStore: Sendable {
 
     /// `$DATA_ROOT`, else `data` (relative to the working directory: executables run from the
     /// repository root).
-    public static var defaultRoot: URL {
-        URL(fileURLWithPath: ProcessInfo.processInfo.environment["DATA_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "data")
-    }
+    public static var defaultRoot: URL { root() }
 
     /// `$DATA_MIRROR` when set.
-    public static var environmentMirror: URL? {
-        ProcessInfo.processInfo.environment["DATA_MIRROR"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+    public static var environmentMirror: URL? { mirror() }
+
+    /// The data root an executable uses: `option` (its `--root` / `--data-root`), else
+    /// `$DATA_ROOT`, else `data`. An empty value counts as unset, everywhere: `DATA_ROOT=""`
+    /// must not send `fetch-data` to the working directory while the sections read `data/`.
+    public static func root(option: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        URL(fileURLWithPath: nonEmpty(option) ?? nonEmpty(environment["DATA_ROOT"]) ?? "data")
     }
+
+    /// The mirror an executable uses: `option` (its `--mirror`), else `$DATA_MIRROR`, else none;
+    /// empty counts as unset (make passes an unset variable as an empty one).
+    public static func mirror(option: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+        (nonEmpty(option) ?? nonEmpty(environment["DATA_MIRROR"])).map { URL(fileURLWithPath: $0) }
+    }
+
+    private static func nonEmpty(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
 
     /// A store at `root`; `mirror: nil` means no mirror.
     public init(root: URL = DataStore.defaultRoot, mirror: URL? = DataStore.environmentMirror,
@@ -47,7 +58,7 @@ public struct DataStore: Sendable {
 
     public func directory(for name: DatasetName) -> URL { root.appendingPathComponent(name.rawValue) }
 
-    /// The expected files of `name` not yet in place.
+    /// The expected files of `name` not on disk (a file on disk is verified by `ensure`).
     public func missingFiles(_ name: DatasetName) -> [String] {
         let directory = directory(for: name)
         return name.spec.files.filter { !isPresent($0, in: directory) }.map(\.path)
@@ -55,40 +66,65 @@ public struct DataStore: Sendable {
 
     public func isAvailable(_ name: DatasetName) -> Bool { missingFiles(name).isEmpty }
 
-    /// Makes sure every file of `name` is in place and verified; throws a `DatasetError` naming
-    /// what is missing and where to put it when no source can provide it.
+    /// Throws `missingMirror` when a mirror is set but is not a folder (a mistyped
+    /// `DATA_MIRROR` is named as such, not reported as every file "not found").
+    public func checkMirror() throws {
+        if let mirror = mirror, !isDirectory(mirror) { throw DatasetError.missingMirror(path: mirror.path) }
+    }
+
+    /// Makes sure every file of `name` is in place and verified. Throws `unavailable` naming what
+    /// is missing and where to put it when no source has it, `corrupt` naming each file that
+    /// exists (in `data/`, the mirror or a download) but fails verification, `missingMirror`
+    /// when the mirror folder does not exist, `io` when `data/` cannot be written.
     public func ensure(_ name: DatasetName) throws {
         try ensure(spec: name.spec)
     }
 
     /// `ensure` for any catalog entry (tests pass small fixture catalogs).
+    ///
+    /// Two kinds of failure are kept apart, because `fetch-data --available` (and `make data`)
+    /// skips the first and stops at the second: a file no source has (absent: `unavailable`) and
+    /// a file that exists but fails verification (`corrupt`), whether it was placed in `data/`
+    /// by hand, found in the mirror or downloaded.
     func ensure(spec: DatasetSpec) throws {
         let name = spec.name
         let directory = directory(for: name)
-        try verifyUnverifiedFiles(spec, in: directory)
+        try verifyFilesPlacedByHand(spec, in: directory)
         var missing = spec.files.filter { !isPresent($0, in: directory) }
         if missing.isEmpty { return }
+        try checkMirror()
         // A set that cannot be obtained leaves no empty folder behind.
         let directoryExisted = FileManager.default.fileExists(atPath: directory.path)
         defer { if !directoryExisted { removeEmptyFolders(directory) } }
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
         catch { throw DatasetError.io(path: directory.path, reason: "cannot create folder: \(error.localizedDescription)") }
-        var attempts = [String]()
-        var verificationFailures = [DatasetError]()
+        // Why each missing file could not be had: absences (not found, not reachable) and
+        // corrupt copies (found, but failing verification), reported apart.
+        var absences = [String]()
+        var corruptCopies = [String]()
+        var filesWithCorruptCopies = Set<String>()
+        func note(_ error: DatasetError, source: String, files: [String]) throws {
+            switch error {
+            case .io, .missingMirror: throw error  // data/ cannot be written: nothing else matters
+            case .downloadFailed: absences.append(source + error.description)
+            default:
+                corruptCopies.append(source + error.description)
+                filesWithCorruptCopies.formUnion(files)
+            }
+        }
 
         if let mirror = mirror {
             for file in missing {
                 guard let source = spec.mirror[file.path] else { continue }
                 let sourceURL = mirror.appendingPathComponent(source.path)
                 guard FileManager.default.fileExists(atPath: sourceURL.path) else {
-                    attempts.append("mirror: \(sourceURL.path) not found")
+                    absences.append("mirror: \(sourceURL.path) not found")
                     continue
                 }
                 do {
                     try installFromMirror(file, source: source, sourceURL: sourceURL, directory: directory)
                 } catch let error as DatasetError {
-                    attempts.append("mirror: \(error)")
-                    verificationFailures.append(error)
+                    try note(error, source: "mirror: ", files: [file.path])
                 }
             }
             try recordVerified(spec.files.filter { isPresent($0, in: directory) }, in: directory)
@@ -106,16 +142,11 @@ public struct DataStore: Sendable {
                     guard let url = URL(string: item.remotePath, relativeTo: base)?.absoluteURL else { continue }
                     do {
                         let memberFailures = try download(item, from: url, spec: spec, directory: directory)
-                        attempts += memberFailures.map(\.description)
-                        verificationFailures += memberFailures
+                        for failure in memberFailures { try note(failure.error, source: "", files: [failure.path]) }
                         installed = true
                     } catch let error as DatasetError {
-                        attempts.append(error.description)
-                        if case let .downloadFailed(_, reason) = error {
-                            if !reason.hasPrefix("HTTP status") { unreachable.insert(base) }
-                        } else {
-                            verificationFailures.append(error)
-                        }
+                        try note(error, source: "", files: item.providedPaths)
+                        if case let .downloadFailed(_, reason) = error, !reason.hasPrefix("HTTP status") { unreachable.insert(base) }
                     }
                 }
                 missing = spec.files.filter { !isPresent($0, in: directory) }
@@ -124,29 +155,42 @@ public struct DataStore: Sendable {
             try recordVerified(spec.files.filter { isPresent($0, in: directory) }, in: directory)
             missing = spec.files.filter { !isPresent($0, in: directory) }
         } else if !missing.isEmpty {
-            attempts.append("downloads disabled")
+            absences.append("downloads disabled")
         }
 
         guard missing.isEmpty else {
-            // A verification failure is the more useful message when it is the only problem.
-            if verificationFailures.count == 1 && attempts.count == 1 { throw verificationFailures[0] }
+            // Files with a corrupt copy somewhere are reported as corrupt; the rest as absent.
+            let absent = missing.map(\.path).filter { !filesWithCorruptCopies.contains($0) }
             let bases = baseURLs[name].map { $0.map(\.absoluteString) } ?? spec.defaultBaseURLs
-            let urls = spec.downloads.filter { $0.provides(missing.map(\.path)) }
-                .compactMap { item in bases.first.map { $0 + item.remotePath } }
-            throw DatasetError.unavailable(dataset: name.rawValue, missing: missing.map(\.path), urls: urls,
-                                           destination: directory.path, attempts: attempts)
+            let urls = spec.downloads.filter { $0.provides(absent) }.compactMap { item in bases.first.map { $0 + item.remotePath } }
+            let unavailable = DatasetError.unavailable(dataset: name.rawValue, missing: absent, urls: urls,
+                                                       destination: directory.path, attempts: absences)
+            guard corruptCopies.isEmpty else {
+                var advice = "Nothing was installed in their place (\(directory.path) holds only verified files): "
+                    + "replace the corrupt copies, in the mirror or at their source, and run fetch-data again."
+                if !absent.isEmpty { advice += "\nBesides, " + unavailable.description }
+                throw DatasetError.corrupt(dataset: name.rawValue, failures: corruptCopies, advice: advice)
+            }
+            throw unavailable
         }
+        // Every file came in, some from a later source: the corrupt copies are still worth a word.
+        for failure in corruptCopies { logIfShown("\(name.rawValue): another source was used; this copy fails verification: \(failure)") }
     }
+
 
     // MARK: - Presence and the verified list
 
     private static let verifiedListName = ".verified"
 
+    /// Whether the file exists. `ensure` first verifies every file it did not place itself
+    /// (`verifyFilesPlacedByHand`), so from then on a file that exists is a verified one.
     private func isPresent(_ file: DatasetSpec.ExpectedFile, in directory: URL) -> Bool {
-        let url = directory.appendingPathComponent(file.path)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-              let size = (attributes[.size] as? NSNumber)?.intValue else { return false }
-        return file.size.map { $0 == size } ?? true
+        FileManager.default.fileExists(atPath: directory.appendingPathComponent(file.path).path)
+    }
+
+    private func isDirectory(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     private func verifiedList(in directory: URL) -> Set<String> {
@@ -170,17 +214,23 @@ public struct DataStore: Sendable {
         return "\(size.intValue)\t\(file.path)"
     }
 
-    /// Files put in place by hand are checked once, like downloads; a bad one is reported (and
-    /// left alone: it is the user's file).
-    private func verifyUnverifiedFiles(_ spec: DatasetSpec, in directory: URL) throws {
+    /// Files put in place by hand (any file not on the `.verified` list, whatever its size) are
+    /// checked once, like downloads. Bad ones are reported together, as corrupt, and left alone:
+    /// they are the user's files, never overwritten from the mirror or a server
+    /// (data/README.md, "How a file gets here").
+    private func verifyFilesPlacedByHand(_ spec: DatasetSpec, in directory: URL) throws {
         let known = verifiedList(in: directory)
         let unverified = spec.files.filter { isPresent($0, in: directory) && !known.contains(entry(for: $0, in: directory) ?? "") }
         guard !unverified.isEmpty else { return }
+        var failures = [String]()
         for file in unverified {
-            let url = directory.appendingPathComponent(file.path)
-            do { try verify(url, as: file) } catch let error as DatasetError {
-                throw DatasetError.invalidRequest("\(error)\nThis file in \(directory.path) fails verification; delete it and run fetch-data again.")
-            }
+            do { try verify(directory.appendingPathComponent(file.path), as: file) }
+            catch let error as DatasetError { failures.append(error.description) }
+        }
+        guard failures.isEmpty else {
+            throw DatasetError.corrupt(dataset: spec.name.rawValue, failures: failures, advice:
+                "These files in \(directory.path) were not placed by fetch-data; they are left as they are. "
+                + "Delete them (or put correct copies in their place) and run fetch-data again.")
         }
         try recordVerified(unverified, in: directory)
     }
@@ -207,8 +257,9 @@ public struct DataStore: Sendable {
 
     /// Downloads one item and installs what it provides. Throws when the download itself fails
     /// or does not verify; an archive's members are installed one by one, and those that fail
-    /// their checks are returned (the others still land).
-    private func download(_ item: DatasetSpec.RemoteItem, from url: URL, spec: DatasetSpec, directory: URL) throws -> [DatasetError] {
+    /// their checks are returned with the expected path each would have become (the others still land).
+    private func download(_ item: DatasetSpec.RemoteItem, from url: URL, spec: DatasetSpec,
+                          directory: URL) throws -> [(path: String, error: DatasetError)] {
         let temporary = temporaryURL(for: directory.appendingPathComponent((item.remotePath as NSString).lastPathComponent))
         defer { try? FileManager.default.removeItem(at: temporary) }
         try Downloader.fetch(url, to: temporary, label: "\(spec.name.rawValue)/\(item.remotePath.removingPercentEncoding ?? item.remotePath)",
@@ -228,7 +279,7 @@ public struct DataStore: Sendable {
         case .zipMembers(let members):
             let archive = try readBytes(temporary)
             let entries = try Zip.entries(in: archive, path: shown)
-            var failures = [DatasetError]()
+            var failures = [(path: String, error: DatasetError)]()
             for (member, path) in members.sorted(by: { $0.key < $1.key }) {
                 guard let file = spec.files.first(where: { $0.path == path }), !isPresent(file, in: directory) else { continue }
                 do {
@@ -237,7 +288,7 @@ public struct DataStore: Sendable {
                     }
                     try place(Zip.extract(entry, from: archive, path: shown), as: file, in: directory, shownAs: "\(shown)[\(member)]")
                 } catch let error as DatasetError {
-                    failures.append(error)
+                    failures.append((path, error))
                 }
             }
             return failures
@@ -304,10 +355,13 @@ public struct DataStore: Sendable {
 }
 
 extension DatasetSpec.RemoteItem {
-    func provides(_ paths: [String]) -> Bool {
+    /// The expected files this download installs.
+    var providedPaths: [String] {
         switch install {
-        case .file(let path): return paths.contains(path)
-        case .zipMembers(let members): return members.values.contains { paths.contains($0) }
+        case .file(let path): return [path]
+        case .zipMembers(let members): return Array(members.values)
         }
     }
+
+    func provides(_ paths: [String]) -> Bool { providedPaths.contains { paths.contains($0) } }
 }

@@ -45,8 +45,11 @@ public enum IDX {
     }
 
     /// Loads an image file and a label file (each gzipped when named .gz) into `LabeledImages`
-    /// of shape [rows, columns, 1] (grey, channels last), checking that both hold the same number of items and, when given, `expectedCount`.
-    public static func loadImageSet(images: URL, labels: URL, expectedCount: Int? = nil) throws -> LabeledImages {
+    /// of shape [rows, columns, 1] (grey, channels last), checking that both hold the same number
+    /// of items and, when given, `expectedCount`, and that every label lies in 0..<`classCount`
+    /// (a label beyond it would be scored as a class no model has; the file's checksum only
+    /// protects the official copies).
+    public static func loadImageSet(images: URL, labels: URL, expectedCount: Int? = nil, classCount: Int) throws -> LabeledImages {
         var imageBytes = try readMaybeGzipped(images)
         let imageArray = try parseBytes(consuming: &imageBytes, expectedRank: 3, path: images.path)
         imageBytes = []
@@ -58,6 +61,10 @@ public enum IDX {
         }
         if let expected = expectedCount, count != expected {
             throw DatasetError.badFormat(path: images.path, offset: 4, reason: "\(count) images, expected \(expected)")
+        }
+        if let index = labelArray.values.firstIndex(where: { Int($0) >= classCount }) {
+            throw DatasetError.badFormat(path: labels.path, offset: 8 + index,
+                reason: "label \(labelArray.values[index]) of item \(index), expected 0..<\(classCount) (offset in the uncompressed data)")
         }
         return LabeledImages(pixels: imageArray.values, labels: labelArray.values.map { Int32($0) },
                              shape: Array(imageArray.dimensions.dropFirst()) + [1])

@@ -83,7 +83,8 @@ public struct UCIHAR: Sendable {
         let values = try parseTable(readMaybeGzipped(url), columns: 1, path: url.path)
         return try values.enumerated().map { line, value in
             guard value == value.rounded(), let v = Int32(exactly: value), range.contains(v) else {
-                throw DatasetError.badText(path: url.path, line: line + 1, reason: "value \(value), expected an integer in \(range)")
+                let shown = value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value)
+                throw DatasetError.badText(path: url.path, line: line + 1, reason: "value \(shown), expected an integer in \(range)")
             }
             return v
         }
