@@ -107,9 +107,8 @@ public struct AnomalyCells {
                                  setting: setting, seed: seed, profile: plan.profile, hyperparameters: parameters.dictionary)
     }
 
-    /// Runs one cell; `data` is the full data set of the cell's `dataset`, `figures` the
-    /// folder the generation cells write their image grids into.
-    public static func run(_ cell: CellConfiguration, data fullData: ImageClassificationData, figures: URL,
+    /// Runs one cell; `data` is the full data set of the cell's `dataset`.
+    public static func run(_ cell: CellConfiguration, data fullData: ImageClassificationData,
                            progress: CellProgress? = nil) throws -> CellResult {
         let parameters = try AnomalyCellParameters(decoding: cell)
         let data = fullData.prefix(train: parameters.trainImages, test: parameters.testImages)
@@ -119,7 +118,7 @@ public struct AnomalyCells {
         case .feedback:
             return try FeedbackExperiment(cell: cell, parameters: parameters).run(data: data, progress: progress)
         case .generation:
-            return try GenerationFigure(cell: cell, parameters: parameters).run(data: data, figures: figures, progress: progress)
+            return try GenerationFigure(cell: cell, parameters: parameters).run(data: data, progress: progress)
         }
     }
 

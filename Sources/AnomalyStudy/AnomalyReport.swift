@@ -51,7 +51,7 @@ public struct AnomalyReport {
                                                gnuplot: gnuplot)
         }
         headlines += try labelFractionTable(folder: folder, report: &report, reportURL: reportURL, gnuplot: gnuplot)
-        generationFigures(folder: folder, report: &report, reportURL: reportURL)
+        try generationFigures(folder: folder, report: &report, reportURL: reportURL)
         headlines += try feedbackSection(folder: folder, report: &report, reportURL: reportURL, gnuplot: gnuplot)
         report.heading("Reproduce")
         report.paragraph("`\(provenance.command)` regenerates this report from the run files in `\(input.runsFolderText)/`, training only the cells that have no run file yet (the generation cells also write Figures 2 and 3, and Figure 4 is drawn from the data when cells train; delete the generation run files to redraw Figures 2 and 3). Choices the paper leaves open: [papers/semisupervised-vae/deviations.md](../../papers/semisupervised-vae/deviations.md).")
@@ -348,18 +348,23 @@ public struct AnomalyReport {
 
     // MARK: Figures 2-4
 
-    func generationFigures(folder: URL, report: inout MarkdownReport, reportURL: URL) {
+    func generationFigures(folder: URL, report: inout MarkdownReport, reportURL: URL) throws {
         report.heading("Figures 2–4: the decoder as a class-conditional generator")
         report.paragraph("SS_D trained on every class with every label (\(plan.epochs) epoch(s), seed \(plan.generationSeed)). Row r decodes class r; the \(GenerationFigure.latticeSide * GenerationFigure.latticeSide) columns walk the 2-D latent plane over a \(GenerationFigure.latticeSide) × \(GenerationFigure.latticeSide) lattice of standard-normal quantiles (z₁ in blocks of \(GenerationFigure.latticeSide), z₂ within a block), so a column holds one latent code, i.e. one style, across the classes.")
         for record in records(.generation) {
             let figure = record.configuration.hyperparameters["figure"]?.intValue ?? 0
             let file = folder.appendingPathComponent(GenerationFigure.fileName(figure: figure, dataset: record.configuration.dataset))
             let accuracy = record.metrics["test_accuracy"].map { " The generator's classifier reaches test accuracy \(NumberFormat.fixed($0, decimals: 4))." } ?? ""
+            // Drawn from the images the run stored; runs from before arrays were stored keep
+            // the figure they drew while training.
+            if record.arrays?[GenerationFigure.arrayName] != nil {
+                try GenerationFigure.draw(try input.store.array(GenerationFigure.arrayName, of: record), to: file)
+            }
             if FileManager.default.fileExists(atPath: file.path) {
                 report.paragraph("Figure \(figure) (\(record.configuration.dataset)).\(accuracy)")
                 report.image(file, alt: "Figure \(figure): generated \(record.configuration.dataset) images, one row per class", report: reportURL)
             } else {
-                report.paragraph("Figure \(figure): the image is missing; delete run file `results/runs/\(AnomalyCells.sectionName)/\(record.id).json` and rerun to draw it.")
+                report.paragraph("Figure \(figure): the image is missing; delete run file `\(input.runsFolderText)/\(record.id).json` and rerun to draw it.")
             }
         }
         let examples = folder.appendingPathComponent(ExampleGrid.fileName)

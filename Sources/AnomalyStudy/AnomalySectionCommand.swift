@@ -37,7 +37,7 @@ public struct AnomalySectionOptions: ParsableArguments {
             seedsPerCell: { AnomalyProfilePlan($0).seeds(for: .mnist).count },
             train: { cell, progress, context in
                 try AnomalyCells.run(cell, data: try context.data(try ImageDatasetName(parsing: cell.dataset)),
-                                     figures: context.reportFolder, progress: progress)
+                                     progress: progress)
             },
             afterTraining: { context, summary in
                 // Figure 4 shows real images and needs the data set, so it is drawn when this

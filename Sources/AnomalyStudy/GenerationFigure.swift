@@ -21,8 +21,20 @@ struct GenerationFigure {
     /// `figure-2-mnist-generated.png`, `figure-3-fashion-mnist-generated.png`.
     static func fileName(figure: Int, dataset: String) -> String { "figure-\(figure)-\(dataset)-generated.png" }
 
-    func run(data: ImageClassificationData, figures: URL, progress: CellProgress?) throws -> CellResult {
-        guard let figure = parameters.figure, let side = parameters.latticeSide, side >= 2 else {
+    /// The run array of the decoded means, `[classes, codes, 784]`.
+    static let arrayName = "generated"
+
+    /// Draws the figure from a run's stored means (rows: classes; columns: lattice codes).
+    static func draw(_ images: RunArray, to file: URL) throws {
+        guard images.shape.count == 3, images.shape[2] == 784 else {
+            throw StudyError.invalidArgument("the generated images have shape \(images.shape), not [classes, codes, 784]")
+        }
+        let tiles = (0..<(images.shape[0] * images.shape[1])).map { Array(images.values[($0 * 784)..<(($0 + 1) * 784)]) }
+        try PNGImage.grid(values: tiles, tileWidth: 28, tileHeight: 28, columns: images.shape[1], separator: 1).write(to: file)
+    }
+
+    func run(data: ImageClassificationData, progress: CellProgress?) throws -> CellResult {
+        guard parameters.figure != nil, let side = parameters.latticeSide, side >= 2 else {
             throw StudyError.invalidArgument("cell \(cell.id) lacks figure or lattice_side (≥ 2)")
         }
         let streams = RunStreams(seed: cell.seed)
@@ -33,16 +45,22 @@ struct GenerationFigure {
                                               settings: parameters.settings, streams: streams) { log in
             progress?.epochFinished(log.epoch, of: parameters.settings.epochs)
         }
+        // The decoded means, stored with the run so the figure is redrawn from results: [class, code, 784].
         let codes = latentLattice(values: standardNormalQuantiles(count: side), latentSize: model.latentSize)
-        let grid = try classConditionalGrid(model: model, latentCodes: codes, tileWidth: 28, tileHeight: 28)
-        try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
-        try grid.write(to: figures.appendingPathComponent(Self.fileName(figure: figure, dataset: cell.dataset)))
+        var generated: [Float] = []
+        let context = BatchedInference.context()
+        _ = try classConditionalGrid(latentCodes: codes, classCount: model.classCount, tileWidth: 28, tileHeight: 28) { latent, classes in
+            let means = model.likelihood.mean(of: model.decode(latent: latent, classProbabilities: classes, in: context))
+            generated += means.scalars
+            return means
+        }
+        let images = RunArray(shape: [model.classCount, codes.count, 784], values: generated)
         guard let last = history.last else { throw StudyError.invalidArgument("cell \(cell.id) trained no epoch") }
         var metrics: [String: Double] = ["train_loss": last.trainLoss]
         if let accuracy = last.metrics["accuracy"] { metrics["test_accuracy"] = accuracy }
         return CellResult(metrics: metrics,
                           history: ["train_loss": history.series("train_loss"), "test_accuracy": history.series("accuracy")],
-                          epochs: history.epochs.count, seeds: streams.recorded)
+                          epochs: history.epochs.count, seeds: streams.recorded, arrays: [Self.arrayName: images])
     }
 }
 

@@ -90,8 +90,10 @@ public final class ProgressReporter {
     }
 
     /// The current cell threw; the list stops.
+    /// The cell's body threw. The error itself is not printed here: it reaches the caller
+    /// (`CellRunError`), which prints it once.
     public func cellFailed(_ error: Error) {
-        emitLine("\(cellPrefix): failed: \(error)")
+        emitLine("\(cellPrefix): failed (the error follows)")
     }
 
     /// The list is over.

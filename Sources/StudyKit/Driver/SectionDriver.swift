@@ -17,6 +17,8 @@ public struct SectionReportInput {
     public let gnuplot: Gnuplot
     /// The repository-relative folder of the section's run files, for the report's text.
     public let runsFolderText: String
+    /// The run store (for the arrays stored beside the run files).
+    public let store: RunStore
 }
 
 /// What a section's cells can reach while they run: the data sets (loaded once) and the
@@ -94,7 +96,7 @@ public struct SectionDriver {
             throw StudyError.invalidArgument("gnuplot is not installed (or not on PATH), and the report needs it: install gnuplot-nox (`make setup` as root) before training")
         }
         try paths.checkWritable()
-        let store = RunStore(root: paths.runs)
+        let store = RunStore(root: paths.runs, cacheRoot: paths.root.appendingPathComponent(".cache/runs"))
         let provenance = Provenance.current(openBLASCore: blas.core, repository: paths.root)
         let published = paths.results.appendingPathComponent(section)
         let scratch = paths.results.appendingPathComponent("scratch").appendingPathComponent(profile.rawValue)
@@ -124,7 +126,7 @@ public struct SectionDriver {
                 profile: profile, cells: selected, records: records, paper: paperNumbers, folder: folder.staging,
                 provenance: ReportProvenance(profile: profile, seedsPerCell: seedsPerCell(profile), provenance: provenance,
                                              runs: records, command: command),
-                gnuplot: gnuplot, runsFolderText: paths.runsFolderText(section: section))
+                gnuplot: gnuplot, runsFolderText: paths.runsFolderText(section: section), store: store)
             let summary = try report(input)
             try summary.write(to: folder.staging.appendingPathComponent("summary.json"))
             try folder.commit()
@@ -184,16 +186,9 @@ struct SectionPaths {
         } else {
             dataRoot = root.appendingPathComponent("data")
         }
-        if let given = options.mirror.flatMap({ $0.isEmpty ? nil : $0 }) ?? environment["DATA_MIRROR"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            let url = resolve(given)
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
-                throw StudyError.invalidArgument("the data mirror \(url.path) (--mirror or DATA_MIRROR) is not a folder")
-            }
-            mirror = url
-        } else {
-            mirror = nil
-        }
+        // --mirror or $DATA_MIRROR (empty means unset), resolved now, checked to be a folder.
+        mirror = DataStore.mirror(option: options.mirror).map { resolve($0.relativePath) }
+        try DataStore(root: dataRoot, mirror: mirror).checkMirror()
         guard FileManager.default.changeCurrentDirectoryPath(root.path) else {
             throw StudyError.invalidArgument("cannot change to the repository folder \(root.path)")
         }
