@@ -48,6 +48,8 @@ let package = Package(
         // Model families: the semi-supervised VAE of Figure 1 (SS / ES / EU) and its architectures.
         .target(name: "VAEModels", dependencies: ["NeuralLayers", "TensorCore", "Randomness"],
                 swiftSettings: kernelSettings),
+        // Barnes-Hut t-SNE (van der Maaten 2014), trustworthiness and 2-D neighbour distances.
+        .target(name: "Embedding", dependencies: ["TensorCore", "Randomness"], swiftSettings: kernelSettings),
         .target(name: "Metrics", dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Reports", "Randomness"], swiftSettings: kernelSettings),
 
         // Data sets: acquisition with checksums, parsers of the official formats, splits.
@@ -96,6 +98,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "VAEModelsTests", dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Randomness"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "VAEModels", "NeuralLayers", "TensorCore", "Reports", "Randomness"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "TensorCore", "Randomness"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "CPNG"]),
         .testTarget(name: "SemiSupervisedStudyTests", dependencies: ["SemiSupervisedStudy", "Experiments", "Reports", "VAEModels", "Randomness",
