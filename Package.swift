@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(name: "FetchData",
                           dependencies: ["Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "VAEBench",
-                          dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Datasets",
+                          dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Datasets", "Embedding",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: kernelSettings),
 

@@ -16,15 +16,15 @@ final class TrustworthinessTests: XCTestCase {
         XCTAssertEqual(trustworthiness(high: points, highDimensions: 2, low: points, neighbours: 5), 1)
     }
 
-    /// Points on a line, mapped with the two halves swapped: the numbers worked by hand.
+    /// Points on a line (unequal gaps, so no ties) and a 1-D map, the penalties worked by hand.
     func testHandWorkedExample() {
-        // Input: 0, 1, 2, 3, 4, 5 on a line. Map: positions 0, 1, 2, 10, 11, 12 except that
-        // points 2 and 3 trade places, so point 2's single map neighbour (k = 1) is 4 (input rank
-        // 2: penalty 1) and point 3's is 1 (input rank 2: penalty 1); the rest keep theirs.
-        let high: [Float] = [0, 1, 2, 3, 4, 5]
-        let low: [Float] = [0, 1, 10, 2, 11, 12]
-        // T = 1 − 2/(n k (2n − 3k − 1)) Σ = 1 − 2/(6·1·8) · 2
+        let high: [Float] = [0, 1, 2.1, 3.3, 4.6, 6]
+        let low: [Float] = [0, 1, 10, 2.5, 11, 12.6]
+        // k = 1. Input nearest: 0→1, 1→0, 2→1, 3→2, 4→3, 5→4. Map nearest: 0→1, 1→0, 2→4, 3→1,
+        // 4→2, 5→4. Intruders and their input ranks: 2→4 rank 4 (after 1, 3, 0), 3→1 rank 3
+        // (after 2, 4), 4→2 rank 3 (after 3, 5); penalties (r − k) 3 + 2 + 2 = 7.
+        // T = 1 − 2/(n k (2n − 3k − 1)) · 7 = 1 − 14/48.
         XCTAssertEqual(trustworthiness(high: high, highDimensions: 1, low: low, lowDimensions: 1, neighbours: 1),
-                       1 - 4.0 / 48, accuracy: 1e-15)
+                       1 - 14.0 / 48, accuracy: 1e-15)
     }
 }
