@@ -23,8 +23,10 @@ struct QuadTree {
     /// Room for the explicit stack of a traversal: three siblings pending per level plus one.
     static let stackCapacity = 3 * maximumDepth + 8
 
-    /// Rebuilds the tree over `positions` `[n, 2]`.
-    mutating func rebuild(positions y: UnsafePointer<Double>, count n: Int) {
+    /// Rebuilds the tree over `positions` `[n, 2]`, inserting the points in `order` (a spatial
+    /// order keeps neighbouring cells near each other in memory).
+    mutating func rebuild(positions y: UnsafePointer<Double>, order: UnsafeBufferPointer<Int32>) {
+        let n = order.count
         var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
         for i in 0..<n {
             minX = min(minX, y[2 * i]); maxX = max(maxX, y[2 * i])
@@ -35,7 +37,7 @@ struct QuadTree {
         cellCount = 0
         let half = max(maxX - minX, maxY - minY, 1e-12) * 0.5 * (1 + 1e-6)
         addCell(centreX: (minX + maxX) / 2, centreY: (minY + maxY) / 2, halfWidth: half)
-        for i in 0..<n { insert(y[2 * i], y[2 * i + 1]) }
+        for i in order { insert(y[2 * Int(i)], y[2 * Int(i) + 1]) }
     }
 
     private mutating func reserve(_ cells: Int) {
