@@ -127,50 +127,39 @@ struct Forces {
     }
 
     /// The unnormalised repulsion `Σ_j w_ij² (y_i − y_j)` and `Σ_j w_ij` for the rows given,
-    /// by an iterative depth-first walk of the quadtree with an explicit stack.
-    static func repel(rows: UnsafeBufferPointer<Int32>, positions y: UnsafePointer<Double>, tree: QuadTree, thetaSquared: Double,
+    /// by a depth-first walk of the quadtree (a forward scan of its preorder layout).
+    static func repel(rows: UnsafeBufferPointer<Int32>, positions y: UnsafePointer<Double>, tree: QuadTree,
+                      thetaSquared: Double,
                       into out: UnsafeMutablePointer<Double>, normalisations: UnsafeMutablePointer<Double>) {
-        let stack = UnsafeMutablePointer<Int32>.allocate(capacity: QuadTree.stackCapacity)
-        defer { stack.deallocate() }
-        tree.summaries.withUnsafeBufferPointer { summaries in
-            tree.firstChild.withUnsafeBufferPointer { firstChild in
-                let summaries = summaries.baseAddress!, firstChild = firstChild.baseAddress!
+        let cells = tree.packedCount
+        tree.packed.withUnsafeBufferPointer { packed in
+            tree.skips.withUnsafeBufferPointer { skips in
+                let packed = packed.baseAddress!, skips = skips.baseAddress!
                 for row in rows {
                     let i = Int(row)
                     let xi = y[2 * i], yi = y[2 * i + 1]
                     var fx = 0.0, fy = 0.0, z = 0.0
-                    var top = 0
-                    stack[0] = 0
-                    top = 1
-                    while top > 0 {
-                        top -= 1
-                        let cell = Int(stack[top])
-                        let cellSummary = summaries + 4 * cell
-                        let dx = xi - cellSummary[0], dy = yi - cellSummary[1]
+                    var cell = 0
+                    while cell < cells {
+                        let summary = packed + 4 * cell
+                        let dx = xi - summary[0], dy = yi - summary[1]
                         let distanceSquared = dx * dx + dy * dy
-                        let first = Int(firstChild[cell])
-                        if first < 0 || cellSummary[3] < thetaSquared * distanceSquared {
-                            let mass = cellSummary[2]
+                        let skip = Int(skips[cell])
+                        if skip == cell + 1 || summary[3] < thetaSquared * distanceSquared {
+                            let mass = summary[2]
                             if distanceSquared == 0 {
                                 // The point's own leaf: the others there coincide with it (w = 1, no force).
                                 z += mass - 1
-                                continue
+                            } else {
+                                let w = 1 / (1 + distanceSquared)
+                                let massW = mass * w
+                                z += massW
+                                fx += massW * w * dx
+                                fy += massW * w * dy
                             }
-                            let w = 1 / (1 + distanceSquared)
-                            let massW = mass * w
-                            z += massW
-                            fx += massW * w * dx
-                            fy += massW * w * dy
+                            cell = skip
                         } else {
-                            // Children pushed last-first so they are visited in order 0, 1, 2, 3.
-                            var child = first + 3
-                            while child >= first {
-                                if summaries[4 * child + 2] > 0 {
-                                    stack[top] = Int32(child)
-                                    top += 1
-                                }
-                                child -= 1
-                            }
+                            cell += 1
                         }
                     }
                     out[2 * i] = fx

@@ -1,13 +1,15 @@
 /// The Barnes-Hut quadtree of a 2-D embedding (van der Maaten 2014, section 4.2), rebuilt
-/// every iteration into arrays allocated once.
+/// every iteration into arrays allocated once (grown only when a map needs more cells).
 ///
-/// Each cell is a square; an internal cell has four children stored next to each other
+/// Building: each cell is a square; an internal cell has four children stored next to each other
 /// (`firstChild ..< firstChild + 4`: lower-left, lower-right, upper-left, upper-right), a leaf
 /// has `firstChild == -1` and holds one point, or several at exactly the same position (their
 /// count is the leaf's mass). The fields the force pass reads for one cell — centre of mass,
 /// mass, squared width — sit together in `summaries` (stride 4), so a visit touches one cache
-/// line; the geometry needed only while building (cell centres, half widths, the point a leaf
-/// holds) lives in separate arrays.
+/// line; the geometry needed only while building (cell centres, half widths) lives in separate
+/// arrays. Walking: the non-empty cells are then copied in depth-first preorder (`packed`,
+/// `skips`), which the force pass scans forwards without a stack (measured about 10 % less CPU
+/// time than a walk with an explicit stack over the build arrays, same results bit for bit).
 struct QuadTree {
     /// `[comX, comY, mass, width²]` per cell.
     private(set) var summaries: [Double] = []
@@ -17,11 +19,20 @@ struct QuadTree {
     private var halfWidths: [Double] = []
     private(set) var cellCount = 0
 
+    /// The non-empty cells again, in depth-first preorder (children in order 0–3), as the force
+    /// pass reads them: `packed` `[comX, comY, mass, width²]` per cell and `skips`, the position
+    /// just after each cell's subtree. A walk is then a forward scan — the next cell is
+    /// `position + 1` to open a cell, `skips[position]` to take its summary — with no stack,
+    /// and a cell is a leaf exactly when `skips[position] == position + 1`.
+    private(set) var packed: [Double] = []
+    private(set) var skips: [Int32] = []
+    private(set) var packedCount = 0
+    private var subtreeSizes: [Int32] = []
+    private var positions: [Int32] = []
+
     /// Cells are split at most this many times; deeper points (closer than 2⁻⁴⁸ of the map's
     /// width but not equal) share a leaf, as if they coincided.
     static let maximumDepth = 48
-    /// Room for the explicit stack of a traversal: three siblings pending per level plus one.
-    static let stackCapacity = 3 * maximumDepth + 8
 
     /// Rebuilds the tree over `positions` `[n, 2]`, inserting the points in `order` (a spatial
     /// order keeps neighbouring cells near each other in memory).
@@ -38,6 +49,40 @@ struct QuadTree {
         let half = max(maxX - minX, maxY - minY, 1e-12) * 0.5 * (1 + 1e-6)
         addCell(centreX: (minX + maxX) / 2, centreY: (minY + maxY) / 2, halfWidth: half)
         for i in order { insert(y[2 * Int(i)], y[2 * Int(i) + 1]) }
+        pack()
+    }
+
+    /// Lays the non-empty cells out in preorder. Children are always created after their
+    /// parent, so sizes come from one backward sweep and positions from one forward sweep.
+    private mutating func pack() {
+        if subtreeSizes.count < cellCount {
+            subtreeSizes = [Int32](repeating: 0, count: firstChild.count)
+            positions = [Int32](repeating: 0, count: firstChild.count)
+        }
+        for cell in stride(from: cellCount - 1, through: 0, by: -1) {
+            var size: Int32 = summaries[4 * cell + 2] > 0 ? 1 : 0
+            let first = Int(firstChild[cell])
+            if first >= 0 { for child in first..<(first + 4) { size += subtreeSizes[child] } }
+            subtreeSizes[cell] = size
+        }
+        packedCount = Int(subtreeSizes[0])
+        if packed.count < 4 * packedCount {
+            packed = [Double](repeating: 0, count: 4 * firstChild.count)
+            skips = [Int32](repeating: 0, count: firstChild.count)
+        }
+        positions[0] = 0
+        for cell in 0..<cellCount where subtreeSizes[cell] > 0 {
+            let position = Int(positions[cell])
+            for field in 0..<4 { packed[4 * position + field] = summaries[4 * cell + field] }
+            skips[position] = Int32(position) + subtreeSizes[cell]
+            let first = Int(firstChild[cell])
+            guard first >= 0 else { continue }
+            var next = Int32(position) + 1
+            for child in first..<(first + 4) where subtreeSizes[child] > 0 {
+                positions[child] = next
+                next += subtreeSizes[child]
+            }
+        }
     }
 
     private mutating func reserve(_ cells: Int) {

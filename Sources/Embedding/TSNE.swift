@@ -9,8 +9,8 @@ import TensorCore
 /// **Input similarities.** Each point's k = ⌊3·perplexity⌋ nearest neighbours (exact, squared
 /// Euclidean distances d²) get `p_{j|i} ∝ exp(−β_i d²_ij)`, β_i calibrated by bisection to the
 /// perplexity (`PerplexityCalibration`); `P = (P_cond + P_condᵀ) / 2n`, sparse and symmetric,
-/// summing to 1. The data are used as given (bhtsne rescales them first and uses unsquared
-/// distances in its sparse kernel; scikit-learn and openTSNE, like us, do neither).
+/// summing to 1. The data are used as given (bhtsne first centres them and scales them into
+/// [−1, 1]; scikit-learn and openTSNE, like us, do not).
 ///
 /// **Output similarities** `q_ij = w_ij / Z`, `w_ij = (1 + ‖y_i − y_j‖²)⁻¹`, `Z = Σ_{k≠l} w_kl`.
 ///
