@@ -16,8 +16,8 @@ public struct NeighbourLists: Sendable {
 }
 
 enum NearestNeighbours {
-    /// Query rows per BLAS block: the block of squared distances `[rows, references]` stays
-    /// near 8 MB (4,096 × 512 floats at 4,096 references).
+    /// Query rows per BLAS block: the block of products `[rows, references]` stays near 2 M
+    /// floats (8 MB), between 16 and 1,024 rows.
     static func blockRows(references: Int) -> Int { max(16, min(1024, (2 << 20) / max(references, 1))) }
 
     /// Exact k-nearest neighbours of `queries` `[m, d]` among `references` `[n, d]`.
