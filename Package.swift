@@ -48,6 +48,8 @@ let package = Package(
         // Model families: the semi-supervised VAE of Figure 1 (SS / ES / EU) and its architectures.
         .target(name: "VAEModels", dependencies: ["NeuralLayers", "TensorCore", "Randomness"],
                 swiftSettings: kernelSettings),
+        // Barnes-Hut t-SNE (van der Maaten 2014), trustworthiness and 2-D neighbour distances.
+        .target(name: "Embedding", dependencies: ["TensorCore", "Randomness"], swiftSettings: kernelSettings),
         .target(name: "Metrics", dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Reports", "Randomness", "Datasets"], swiftSettings: kernelSettings),
 
         // Data sets: acquisition with checksums, parsers of the official formats, splits.
@@ -94,7 +96,7 @@ let package = Package(
         .executableTarget(name: "FetchData",
                           dependencies: ["Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "VAEBench",
-                          dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Datasets",
+                          dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Datasets", "Embedding",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: kernelSettings),
 
@@ -105,6 +107,8 @@ let package = Package(
         .testTarget(name: "VAEModelsTests", dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Randomness"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "VAEModels", "NeuralLayers", "TensorCore", "Reports", "Randomness", "Datasets"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "TensorCore", "Randomness"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "CPNG"]),

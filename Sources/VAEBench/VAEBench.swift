@@ -12,7 +12,8 @@ struct VAEBench: ParsableCommand {
         discussion: """
             Prints one table and writes <output>/bench.json (one key per figure, unit in the name).
             Where `python3 -c 'import torch'` works, also times the PyTorch reference
-            (../shared/bench/torch_reference.py) on the same thread count and prints the ratio.
+            (../shared/bench/torch_reference.py) on the same thread count and prints the ratio; where
+            --tsne-python imports openTSNE, times it beside our t-SNE (tools/bench/tsne_reference.py).
             """)
 
     @Flag(help: "Print the OpenBLAS kernels in use and exit.")
@@ -33,6 +34,15 @@ struct VAEBench: ParsableCommand {
     @Option(help: "Path of the PyTorch reference script; empty to skip the comparison.")
     var torchReference = "../shared/bench/torch_reference.py"
 
+    @Flag(help: "Time only the t-SNE map (and openTSNE beside it); bench.json then holds only these figures, so pass another --output to keep the full one.")
+    var tsneOnly = false
+
+    @Option(help: "Python that runs the openTSNE reference (a venv with openTSNE; see tools/bench/tsne_reference.py).")
+    var tsnePython = "python3"
+
+    @Option(help: "Path of the openTSNE reference script; empty to skip the comparison.")
+    var tsneReference = "tools/bench/tsne_reference.py"
+
     mutating func run() throws {
         let status = NumericRuntime.prepare()
         if blasCore {
@@ -42,7 +52,8 @@ struct VAEBench: ParsableCommand {
         if verbose { print(status.summary); print(BLAS.configuration) }
         if breakdown { rawUpdateTiming(); try denseStepBreakdown(steps: steps); return }
         var report = BenchReport(status: status)
-        try report.measureAll(steps: steps, torchReference: torchReference)
+        if !tsneOnly { try report.measureAll(steps: steps, torchReference: torchReference) }
+        report.measureTSNE(python: tsnePython, script: tsneReference)
         report.printTable()
         try report.write(to: URL(fileURLWithPath: output))
     }
