@@ -122,6 +122,15 @@ public struct RunStore: Sendable {
         return record
     }
 
+    /// Removes the temporary files a killed writer left in a section's folder (older than
+    /// `staleTemporaryAge`; younger ones may be a live writer's on a shared file system).
+    public func removeStaleTemporaries(section: String) {
+        let folder = folder(section: section)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where AtomicFile.isTemporaryName(name) {
+            removeIfStale(folder.appendingPathComponent(name))
+        }
+    }
+
     func removeIfStale(_ file: URL) {
         let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
         guard let modified = attributes?[.modificationDate] as? Date,

@@ -97,6 +97,7 @@ public struct SectionDriver {
         }
         try paths.checkWritable()
         let store = RunStore(root: paths.runs, cacheRoot: paths.root.appendingPathComponent(".cache/runs"))
+        store.removeStaleTemporaries(section: section)
         let provenance = Provenance.current(openBLASCore: blas.core, repository: paths.root)
         let published = paths.results.appendingPathComponent(section)
         let scratch = paths.results.appendingPathComponent("scratch").appendingPathComponent(profile.rawValue)
