@@ -70,10 +70,12 @@ final class SmokeSectionTests: XCTestCase {
             XCTAssertEqual(run.history["roc_true_positive_rate"]?.count, 101)
             XCTAssertEqual(run.history["roc_true_positive_rate"]?.last, 1)
             XCTAssertNotNil(run.seeds["scoring"])
-            // Digit 7 held out is an easy anomaly even after one epoch on 2,000 images (digit 1 is
-            // the paper's below-chance exception, so it is not asserted).
-            if run.configuration.hyperparameters["anomalous_class"]?.intValue == 7 {
-                XCTAssertGreaterThan(try XCTUnwrap(run.metrics["auc"]), Self.smokeAUCFloor, run.configuration.label)
+            // Digit 1 held out is the paper's exception (Table 5: EU_D 0.47, SS_D 0.095): the
+            // thin digit is reconstructed better than the normal ones, so its AUC lies far below
+            // chance. A score that carried no information would sit near 0.5; after one smoke
+            // epoch the exception is already clear (measured: EU_D 0.08, SS_D 0.32).
+            if run.configuration.dataset == "mnist", run.configuration.hyperparameters["anomalous_class"]?.intValue == 1 {
+                XCTAssertLessThan(try XCTUnwrap(run.metrics["auc"]), Self.smokeDigitOneCeiling, run.configuration.label)
             }
         }
         let feedback = try XCTUnwrap(runs.first { $0.configuration.hyperparameters["experiment"]?.stringValue == "feedback" })
@@ -102,8 +104,8 @@ final class SmokeSectionTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: data.path), "the redraw fetched no data")
     }
 
-    /// The lowest smoke AUC accepted for digit 7 held out (chance is 0.5).
-    static let smokeAUCFloor = 0.6
+    /// The highest smoke AUC accepted for digit 1 held out (chance is 0.5).
+    static let smokeDigitOneCeiling = 0.4
 
     func testBadArgumentsGiveClearErrors() throws {
         XCTAssertThrowsError(try AnomalySectionOptions.parse(["--experiments", "tables", "--report-only"]).run(commandName: "x")) { error in

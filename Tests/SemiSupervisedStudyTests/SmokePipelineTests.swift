@@ -54,7 +54,8 @@ final class SmokePipelineTests: XCTestCase {
             let expected = ClassificationCells(section: section, plan: ClassificationProfilePlan(.smoke)).cells()
             XCTAssertEqual(Set(runs.map(\.id)), Set(expected.map(\.id)))
             for run in runs {
-                // One epoch on 2,000 images: every model must already beat chance (0.1) clearly.
+                // One epoch on 2,000 images: every model must already beat chance (0.1) clearly
+                // (measured: 0.685 to 0.985).
                 let accuracy = try XCTUnwrap(run.metrics["accuracy"])
                 XCTAssertGreaterThan(accuracy, Self.smokeAccuracyFloor, "\(run.configuration.label) on \(run.configuration.dataset)")
                 XCTAssertLessThan(try XCTUnwrap(run.metrics["log_loss"]), log(10.0) * 3, "\(run.configuration.label)")
@@ -78,7 +79,7 @@ final class SmokePipelineTests: XCTestCase {
     }
 
     /// The lowest smoke accuracy we accept (chance is 0.1).
-    static let smokeAccuracyFloor = 0.3
+    static let smokeAccuracyFloor = 0.5
 
     func testMakeFiguresRefusesAnUnknownSectionOrProfile() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized

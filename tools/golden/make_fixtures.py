@@ -64,16 +64,18 @@ def format_json(value):
 WRITTEN = []
 
 
-def write_fixture(name, description, config, tensors):
+def write_fixture(name, description, config, tensors, folder=None, generator="tools/golden/make_fixtures.py"):
+    """Writes one fixture (the layer fixtures by default; make_model_fixtures.py passes its own
+    folder and name) and records its size in WRITTEN."""
     document = {
         "name": name,
         "description": description,
-        "generator": "tools/golden/make_fixtures.py",
+        "generator": generator,
         "torch": torch.__version__,
         "config": {k: float(v) for k, v in config.items()},
         "tensors": {k: stored(v) for k, v in tensors.items()},
     }
-    path = os.path.join(FIXTURES, f"{name}.json")
+    path = os.path.join(folder or FIXTURES, f"{name}.json")
     with open(path, "w") as f:
         f.write(format_json(document) + "\n")
     WRITTEN.append((name, os.path.getsize(path)))

@@ -30,7 +30,8 @@ import sys
 import torch
 import torch.nn.functional as F
 
-from make_fixtures import Draw, format_json, stored
+import make_fixtures
+from make_fixtures import Draw
 
 torch.set_default_dtype(torch.float64)
 
@@ -88,22 +89,9 @@ def dropout_mask(shape, rate, generator):
 
 # ---------------------------------------------------------------- shared pieces
 
-WRITTEN = []
-
-
 def write_fixture(name, description, config, tensors):
-    document = {
-        "name": name,
-        "description": description,
-        "generator": "tools/golden/make_model_fixtures.py",
-        "torch": torch.__version__,
-        "config": {k: float(v) for k, v in config.items()},
-        "tensors": {k: stored(v) for k, v in tensors.items()},
-    }
-    path = os.path.join(FIXTURES, f"{name}.json")
-    with open(path, "w") as f:
-        f.write(format_json(document) + "\n")
-    WRITTEN.append((name, os.path.getsize(path)))
+    make_fixtures.write_fixture(name, description, config, tensors, folder=FIXTURES,
+                                generator="tools/golden/make_model_fixtures.py")
 
 
 def glorot(draw, shape, fan_in, fan_out):
@@ -388,7 +376,7 @@ def main():
     conv_step_fixture()
     dense_trajectory_fixture()
     total = 0
-    for name, size in WRITTEN:
+    for name, size in make_fixtures.WRITTEN:
         print(f"{size:8d}  {name}.json")
         total += size
     print(f"{total:8d}  total (torch {torch.__version__})")
