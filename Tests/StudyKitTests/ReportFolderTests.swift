@@ -39,7 +39,7 @@ final class ReportFolderTests: XCTestCase {
         try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
         try "old report".write(to: destination.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
         // A process (pid 999999, not running) died halfway through drawing: new CSVs, no README.
-        let dead = parent.appendingPathComponent(".section.staging-999999")
+        let dead = parent.appendingPathComponent(".section.staging-\(ReportFolder.hostName)-999999")
         try FileManager.default.createDirectory(at: dead, withIntermediateDirectories: true)
         try "half".write(to: dead.appendingPathComponent("table-3.csv"), atomically: true, encoding: .utf8)
         XCTAssertEqual(try contents(destination), ["README.md": "old report"], "the published report is intact")
@@ -49,10 +49,34 @@ final class ReportFolderTests: XCTestCase {
         XCTAssertEqual(try contents(destination), ["README.md": "old report"])
     }
 
+    func testAnotherHostsFreshStagingFolderIsLeftAlone() throws {
+        // A shard on another node is drawing the same report right now: its pid means nothing here.
+        let destination = parent.appendingPathComponent("section")
+        let other = parent.appendingPathComponent(".section.staging-othernode-1")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        let folder = try ReportFolder.begin(destination)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: other.path))
+        try folder.commit()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: other.path))
+    }
+
+    func testTwoReportsCommittedOneAfterTheOtherLeaveTheLast() throws {
+        let destination = parent.appendingPathComponent("section")
+        let first = try ReportFolder.begin(destination)
+        let second = ReportFolder(destination: destination,
+                                  staging: parent.appendingPathComponent(".section.staging-\(ReportFolder.hostName)-second"))
+        try FileManager.default.createDirectory(at: second.staging, withIntermediateDirectories: true)
+        try "first".write(to: first.staging.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        try "second".write(to: second.staging.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        try first.commit()
+        try second.commit()
+        XCTAssertEqual(try contents(destination), ["README.md": "second"])
+    }
+
     func testAKillBetweenTheTwoRenamesIsRecovered() throws {
         // The old report was retired by a process that died before moving the new one in.
         let destination = parent.appendingPathComponent("section")
-        let retired = parent.appendingPathComponent(".section.retired-999999")
+        let retired = parent.appendingPathComponent(".section.retired-\(ReportFolder.hostName)-999999")
         try FileManager.default.createDirectory(at: retired, withIntermediateDirectories: true)
         try "old report".write(to: retired.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
         let folder = try ReportFolder.begin(destination)

@@ -9,6 +9,12 @@ import Foundation
 /// (figures drawn while training) carry over. Replacing is two renames (the old folder is
 /// retired, the new one moved in); a process killed between them leaves a retired folder that
 /// the next `begin` moves back. Staging and retired folders of dead processes are removed.
+///
+/// Several processes may draw the same report at once (the shards of a cluster job array on a
+/// shared file system): the temporary folders are named by host and process id, a process only
+/// judges the liveness of its own host's folders (other hosts' are removed once a day old), and
+/// a commit that finds a destination another process has just moved in retires it and tries
+/// again, so the last report to finish is the one that stays.
 public struct ReportFolder {
     public let destination: URL
     /// Where the report is drawn; becomes `destination` on `commit()`.
@@ -21,7 +27,7 @@ public struct ReportFolder {
         let parent = destination.deletingLastPathComponent()
         try manager.createDirectory(at: parent, withIntermediateDirectories: true)
         recoverAndClean(destination)
-        let staging = parent.appendingPathComponent("." + destination.lastPathComponent + stagingMarker + "\(getpid())")
+        let staging = parent.appendingPathComponent("." + destination.lastPathComponent + stagingMarker + processTag)
         try? manager.removeItem(at: staging)
         try manager.createDirectory(at: staging, withIntermediateDirectories: false)
         for name in (try? manager.contentsOfDirectory(atPath: destination.path)) ?? [] where !AtomicFile.isTemporaryName(name) {
@@ -34,11 +40,19 @@ public struct ReportFolder {
     public func commit() throws {
         let manager = FileManager.default
         let retired = destination.deletingLastPathComponent()
-            .appendingPathComponent("." + destination.lastPathComponent + Self.retiredMarker + "\(getpid())")
-        if manager.fileExists(atPath: destination.path) {
-            try manager.moveItem(at: destination, to: retired)
+            .appendingPathComponent("." + destination.lastPathComponent + Self.retiredMarker + Self.processTag)
+        for attempt in 1...5 {
+            try? manager.removeItem(at: retired)
+            if manager.fileExists(atPath: destination.path) {
+                try manager.moveItem(at: destination, to: retired)
+            }
+            do {
+                try manager.moveItem(at: staging, to: destination)
+                break
+            } catch where attempt < 5 && manager.fileExists(atPath: destination.path) {
+                continue   // another process moved its report in between: retire that one too
+            }
         }
-        try manager.moveItem(at: staging, to: destination)
         try? manager.removeItem(at: retired)
     }
 
@@ -56,8 +70,8 @@ public struct ReportFolder {
         for name in (try? manager.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
             let rest = name.dropFirst(prefix.count)
             for marker in [stagingMarker, retiredMarker] where rest.hasPrefix(marker) {
-                guard let pid = Int32(rest.dropFirst(marker.count)), !isRunning(pid) else { continue }
                 let url = parent.appendingPathComponent(name)
+                guard isAbandoned(tag: String(rest.dropFirst(marker.count)), url: url) else { continue }
                 if marker == retiredMarker && !manager.fileExists(atPath: destination.path) {
                     try? manager.moveItem(at: url, to: destination)
                 } else {
@@ -67,7 +81,24 @@ public struct ReportFolder {
         }
     }
 
-    static func isRunning(_ pid: Int32) -> Bool {
-        pid == getpid() ? false : (kill(pid, 0) == 0 || errno == EPERM)
+    /// `<host>-<pid>` of this process.
+    static var processTag: String { "\(hostName)-\(getpid())" }
+
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count)
+        let name = String(cString: buffer).replacingOccurrences(of: "/", with: "_")
+        return name.isEmpty ? "host" : name
+    }
+
+    /// Whether the folder tagged `<host>-<pid>` belongs to no running process: checked with the
+    /// process table on this host; another host's folder counts as abandoned after a day.
+    static func isAbandoned(tag: String, url: URL) -> Bool {
+        guard let dash = tag.lastIndex(of: "-"), let pid = Int32(tag[tag.index(after: dash)...]) else { return false }
+        if tag[..<dash] == hostName {
+            return pid == getpid() || !(kill(pid, 0) == 0 || errno == EPERM)
+        }
+        let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
+        return modified.map { Date().timeIntervalSince($0) > 24 * 3600 } ?? false
     }
 }
