@@ -10,7 +10,8 @@
 #   1. every array task and the collect job completed (exit 0),
 #   2. the cluster wrote the same run files as a local run of the same selection: the same
 #      ids, and for each the same configuration, status, seeds, epochs, metrics and history,
-#   3. the collect job drew each section's report from all of them.
+#   3. the collect job drew each section's report from all of them (and shard 2 its own),
+#   4. submitting again trains nothing: every task finds its cells done, no run file changes.
 # The smoke runs need the data sets (data/ or DATA_MIRROR=dir). Missing packages are
 # installed when run as root; otherwise the test fails with the command to run.
 set -euo pipefail
@@ -102,30 +103,35 @@ for spec in "${specs[@]}"; do
 done
 echo "test-cluster: local reference runs done after $((SECONDS - started)) s"
 
-# --- the cluster run, through the script `make figures ENGINE=slurm` calls.
+# --- the cluster run, through the script `make figures ENGINE=slurm` calls: submit, wait for the
+# collect job, check that every task and the collect job ended with exit 0. Sets `logs`.
+submit_and_wait() {
+    local output collect state id bad
+    logs="$work/logs-$1"
+    output="$(RESULTS="$work/cluster" JOB_LOGS="$logs" ARRAY_TASKS=2 TASK_CPUS=1 TASK_MEMORY=2G TASK_TIME=00:20:00 \
+        PARTITION=test tools/slurm/submit.sh "$bin" smoke "${specs[@]}")" || fail "submit.sh failed: $output"
+    echo "$output"
+    collect="$(sed -n 's/^collect=//p' <<<"$output")"
+    mapfile -t arrays < <(sed -n 's/^array job \([0-9]*\):.*/\1/p' <<<"$output")
+    [ -n "$collect" ] && [ ${#arrays[@]} -eq 2 ] || fail "could not read the job ids from submit.sh's output"
+    for _ in $(seq 900); do   # at most 15 minutes
+        state="$(scontrol show job "$collect" -o | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p')"
+        case "$state" in COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL) break ;; esac
+        sleep 1
+    done
+    echo "test-cluster: collect job $collect $state"
+    for id in "${arrays[@]}"; do
+        scontrol show job "$id" -o | sed 's/.*\(ArrayJobId=[0-9]*\).*\(ArrayTaskId=[0-9]*\).*\(JobState=[A-Z_]*\).*\(ExitCode=[0-9:]*\).*/  \1 \2 \3 \4/'
+        bad="$(scontrol show job "$id" -o | grep -v 'JobState=COMPLETED' || true)"
+        [ -z "$bad" ] || { tail -n 20 "$logs"/*.out >&2; fail "an array task of job $id did not complete"; }
+    done
+    [ "$state" = COMPLETED ] || { tail -n 20 "$logs"/*.out >&2; fail "the collect job ended $state"; }
+    [ "$(ls "$logs"/*.out | wc -l)" -eq 5 ] || fail "expected 5 logs (2 arrays of 2 tasks and the collect job) in $logs"
+}
 submitted=$SECONDS
-output="$(RESULTS="$work/cluster" JOB_LOGS="$work/logs" ARRAY_TASKS=2 TASK_CPUS=1 TASK_MEMORY=2G TASK_TIME=00:20:00 \
-    PARTITION=test tools/slurm/submit.sh "$bin" smoke "${specs[@]}")" || fail "submit.sh failed: $output"
-echo "$output"
-collect="$(sed -n 's/^collect=//p' <<<"$output")"
-mapfile -t arrays < <(sed -n 's/^array job \([0-9]*\):.*/\1/p' <<<"$output")
-[ -n "$collect" ] && [ ${#arrays[@]} -eq 2 ] || fail "could not read the job ids from submit.sh's output"
-state=""
-for _ in $(seq 900); do   # at most 15 minutes
-    state="$(scontrol show job "$collect" -o | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p')"
-    case "$state" in COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL) break ;; esac
-    sleep 1
-done
-echo "test-cluster: collect job $collect $state after $((SECONDS - submitted)) s from submission"
-for id in "${arrays[@]}"; do
-    scontrol show job "$id" -o | sed 's/.*\(JobId=[0-9]* \).*\(ArrayTaskId=[0-9]*\).*\(JobState=[A-Z_]*\).*\(ExitCode=[0-9:]*\).*/\1\2 \3 \4/'
-done
-for id in "${arrays[@]}"; do
-    bad="$(scontrol show job "$id" -o | grep -v 'JobState=COMPLETED' || true)"
-    [ -z "$bad" ] || { tail -n 20 "$work"/logs/*.out >&2; fail "an array task of job $id did not complete"; }
-done
-[ "$state" = COMPLETED ] || { tail -n 20 "$work"/logs/*.out >&2; fail "the collect job ended $state"; }
-[ "$(ls "$work"/logs/*.out | wc -l)" -eq 5 ] || fail "expected 5 logs (2 arrays of 2 tasks and the collect job) in $work/logs"
+submit_and_wait first
+first_seconds=$((SECONDS - submitted))
+echo "test-cluster: first submission done in $first_seconds s"
 
 # --- the checks: the same run files as the local run, and reports drawn from all of them.
 comparable='{id, configuration, status, seeds, epochs, metrics, history}'
@@ -149,8 +155,21 @@ cluster: $(echo $cluster_ids)"
     [ -s "$report/README.md" ] || fail "$section: no report at $report/README.md"
     runs="$(jq .runs "$report/summary.json")"
     [ "$runs" -ge "$count" ] || fail "$section: the report covers $runs runs, the cluster wrote $count run files"
-    grep -q "$count of $count cells have results; report in $report/README.md" "$work"/logs/collect-reports-*.out \
+    grep -q "$count of $count cells have results; report in $report/README.md" "$logs"/collect-reports-*.out \
         || fail "$section: the collect job's log does not say it drew the report from all $count cells"
+    [ -s "$work/cluster/scratch/slurm-tasks/$section/shard-2-of-2/scratch/smoke/$section/README.md" ] \
+        || fail "$section: shard 2 did not draw its report into its own folder"
     echo "test-cluster: $section: $count run files identical to the local run's (ids, configuration, status, seeds, epochs, metrics, history); report drawn from $runs runs"
 done
-echo "test-cluster: PASS in $((SECONDS - started)) s (cluster part: $((SECONDS - submitted)) s)"
+
+# --- resubmitting: every task finds its cells done, trains nothing and changes no run file.
+before="$(cd "$work/cluster/scratch/runs" && sha256sum */*.json)"
+resubmitted=$SECONDS
+submit_and_wait again
+again_seconds=$((SECONDS - resubmitted))
+[ "$(cd "$work/cluster/scratch/runs" && sha256sum */*.json)" = "$before" ] || fail "resubmitting changed or added run files"
+for log in "$logs"/decoder-regularizer-*.out "$logs"/semiunsupervised-auc-*.out; do
+    grep -q "cells: 0 to run" "$log" || fail "resubmitted task $(basename "$log") did not find all its cells done"
+done
+echo "test-cluster: resubmission trained nothing, run files unchanged, done in $again_seconds s"
+echo "test-cluster: PASS in $((SECONDS - started)) s (first submission $first_seconds s, resubmission $again_seconds s)"
