@@ -3,11 +3,15 @@
 #   make figures                  every paper table and figure (profile quick)
 #   make figures SECTION=name     one section
 #   make figures PROFILE=paper    the papers' full protocol
+#   make figures PROFILE=paper ENGINE=slurm   the same as Slurm job arrays (README: On a cluster)
 #   make test                     the test suite (release build)
 
 SHELL          := /bin/bash
 PROFILE        ?= quick
 SECTION        ?=
+# local: run the sections here; slurm: submit them as job arrays (tools/slurm/submit.sh reads
+# ARRAY_TASKS, TASK_CPUS, TASK_MEMORY, TASK_TIME, PARTITION, ACCOUNT, SBATCH_OPTIONS, JOB_LOGS).
+ENGINE         ?= local
 DATA_MIRROR    ?=
 SWIFT          ?= swift
 SWIFT_FLAGS    := -c release
@@ -24,7 +28,7 @@ ifneq ($(DATA_MIRROR),)
 export DATA_MIRROR
 endif
 
-.PHONY: help setup build test bench data figures clean
+.PHONY: help setup build test test-cluster bench data figures clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,8 +50,16 @@ bench: build ## speed and memory figures; writes results/bench/ (TSNE_PYTHON=ven
 data: build ## fetch and verify every data set into data/ (DATA_MIRROR=dir to copy from a mirror)
 	$(BIN)/fetch-data --all --available
 
-figures: build ## regenerate the paper sections' reports and figures (PROFILE=, SECTION=)
-	@tools/run-sections.sh $(BIN) "$(PROFILE)" "$(SECTION)"
+figures: build ## regenerate the paper sections' reports and figures (PROFILE=, SECTION=, ENGINE=slurm)
+	@case "$(ENGINE)" in \
+	    local) tools/run-sections.sh $(BIN) "$(PROFILE)" "$(SECTION)" ;; \
+	    slurm) tools/slurm/submit.sh $(BIN) "$(PROFILE)" "$(SECTION)" ;; \
+	    *) echo "error: unknown ENGINE '$(ENGINE)' (local, slurm)" >&2; exit 2 ;; \
+	esac
+
+# Not part of `make test`: it needs root and starts Slurm daemons for a few minutes.
+test-cluster: build ## (as root) test tools/slurm/ on a one-node Slurm cluster started for the test
+	tools/slurm/test-local-cluster.sh $(BIN)
 
 clean: ## remove build folders (never results/ or data/)
 	rm -rf .build .build-*
