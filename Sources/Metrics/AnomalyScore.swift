@@ -29,7 +29,7 @@ public enum AnomalyScoreError: Error, Equatable, CustomStringConvertible {
 /// here makes "higher = more anomalous" hold, as `ReceiverOperatingCharacteristic` expects.
 public enum AnomalyScore {
     /// −log p(x | z = μ(x), π(x)) per image, in inference mode: the negative of
-    /// `SemiSupervisedVAE.reconstructionLogLikelihood`, evaluated `batchSize` images at a time.
+    /// `LatentVariableModel.reconstructionLogLikelihood`, evaluated `batchSize` images at a time.
     ///
     /// - Parameters:
     ///   - images: `n` images one after another, each `exampleShape` row-major (`[n · ∏ exampleShape]`).

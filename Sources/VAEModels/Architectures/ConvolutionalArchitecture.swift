@@ -114,6 +114,7 @@ public struct ConvolutionalDecoder: ContextualLayer {
     }
 }
 
+/// The one VAE definition with the convolutional architecture of Table 14 (SS_CNN, ES_CNN, EU_CNN).
 public typealias ConvolutionalSemiSupervisedVAE = VariationalAutoencoder<ConvolutionalEncoder, ConvolutionalDecoder>
 
 extension VariationalAutoencoder where Encoder == ConvolutionalEncoder, Decoder == ConvolutionalDecoder {

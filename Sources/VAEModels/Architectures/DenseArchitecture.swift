@@ -51,6 +51,7 @@ public struct DenseDecoder: ContextualLayer {
     }
 }
 
+/// The one VAE definition with the dense architecture of Table 13 (paper 1 names its models SS_D, ES_D, EU_D).
 public typealias DenseSemiSupervisedVAE = VariationalAutoencoder<DenseEncoder, DenseDecoder>
 
 extension VariationalAutoencoder where Encoder == DenseEncoder, Decoder == DenseDecoder {

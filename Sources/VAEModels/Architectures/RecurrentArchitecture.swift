@@ -60,6 +60,7 @@ public struct RecurrentDecoder: ContextualLayer {
     }
 }
 
+/// The one VAE definition with the recurrent architecture of Table 15 (SS_RNN, ES_RNN, EU_RNN).
 public typealias RecurrentSemiSupervisedVAE = VariationalAutoencoder<RecurrentEncoder, RecurrentDecoder>
 
 extension VariationalAutoencoder where Encoder == RecurrentEncoder, Decoder == RecurrentDecoder {
