@@ -178,7 +178,7 @@ public enum AnomalyScoreName: String, Codable, Sendable {
 
 /// A cell's hyperparameters (their keys are hashed into the cell id), read and checked once.
 /// The keys after `anomalousClass` belong to one experiment each.
-public struct AnomalyCellParameters: CellHyperparameters, Equatable {
+public struct AnomalyCellParameters: PaperOneTrainingHyperparameters, Equatable {
     public var experiment: AnomalyExperiment
     public var epochs: Int
     public var batchSize: Int
@@ -234,11 +234,6 @@ public struct AnomalyCellParameters: CellHyperparameters, Equatable {
         if let fraction = labelFraction, !(0...1).contains(fraction) {
             throw StudyError.invalidArgument("cell \(cell.id): label_fraction \(fraction) is outside [0, 1]")
         }
-    }
-
-    public var settings: TrainingSettings {
-        TrainingSettings(epochs: epochs, batchSize: batchSize, learningRate: Float(learningRate), rho: Float(rmspropRho),
-                         classWeight: Float(classWeight))
     }
 }
 

@@ -8,7 +8,7 @@ import TensorCore
 import VAEModels
 
 /// The hyperparameters of one classification cell (their keys are hashed into the cell id).
-public struct ClassificationCellParameters: CellHyperparameters, Equatable {
+public struct ClassificationCellParameters: PaperOneTrainingHyperparameters, Equatable {
     public var table: Int
     public var epochs: Int
     public var batchSize: Int
@@ -29,11 +29,6 @@ public struct ClassificationCellParameters: CellHyperparameters, Equatable {
         case batchSize = "batch_size", learningRate = "learning_rate", rmspropRho = "rmsprop_rho",
              classWeight = "class_weight", labelSampling = "label_sampling", trainImages = "train_images",
              testImages = "test_images", labelBudget = "label_budget"
-    }
-
-    public var settings: TrainingSettings {
-        TrainingSettings(epochs: epochs, batchSize: batchSize, learningRate: Float(learningRate), rho: Float(rmspropRho),
-                         classWeight: Float(classWeight))
     }
 }
 

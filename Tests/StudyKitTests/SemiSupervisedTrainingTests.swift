@@ -74,6 +74,7 @@ final class SemiSupervisedTrainingTests: XCTestCase {
             fatalError("not used")
         }
         func decode(latent: Tensor, classProbabilities: Tensor?, in context: ForwardContext) -> Tensor { fatalError("not used") }
+        func decoderClassProbabilities(fromLogits logits: Tensor) -> Tensor? { nil }
         /// The inputs' first pixel holds the row index / 255.
         func classProbabilities(_ inputs: Tensor, in context: ForwardContext) -> Tensor {
             let size = inputs.count / inputs.rows

@@ -32,3 +32,21 @@ extension LikelihoodName {
         }
     }
 }
+
+/// The training keys every paper-1 cell hashes (`epochs`, `batch_size`, `learning_rate`,
+/// `rmsprop_rho`, `class_weight`), read into the settings of the training loop in one place.
+public protocol PaperOneTrainingHyperparameters: CellHyperparameters {
+    var epochs: Int { get }
+    var batchSize: Int { get }
+    var learningRate: Double { get }
+    var rmspropRho: Double { get }
+    /// α of eq. 5.
+    var classWeight: Double { get }
+}
+
+extension PaperOneTrainingHyperparameters {
+    public var settings: TrainingSettings {
+        TrainingSettings(epochs: epochs, batchSize: batchSize, learningRate: Float(learningRate), rho: Float(rmspropRho),
+                         classWeight: Float(classWeight))
+    }
+}

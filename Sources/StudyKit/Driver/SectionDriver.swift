@@ -27,13 +27,11 @@ public final class SectionContext {
     public let data: ImageDataCache
     public let reportFolder: URL
     public let shard: Shard
-    public let store: DataStore
 
-    init(data: ImageDataCache, reportFolder: URL, shard: Shard, store: DataStore) {
+    init(data: ImageDataCache, reportFolder: URL, shard: Shard) {
         self.data = data
         self.reportFolder = reportFolder
         self.shard = shard
-        self.store = store
     }
 }
 
@@ -105,8 +103,7 @@ public struct SectionDriver {
         let dataStore = DataStore(root: paths.dataRoot, mirror: paths.mirror)
         // Figures drawn while training go where this run's report will go.
         let figures = profile == Self.publishedProfile && selectionIsComplete ? published : scratch
-        let context = SectionContext(data: ImageDataCache(store: dataStore), reportFolder: figures, shard: shard,
-                                     store: dataStore)
+        let context = SectionContext(data: ImageDataCache(store: dataStore), reportFolder: figures, shard: shard)
 
         // 2. The missing cells.
         if !options.reportOnly {

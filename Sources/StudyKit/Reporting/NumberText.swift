@@ -5,11 +5,6 @@ public enum NumberText {
         if value == value.rounded(), abs(value) < 1e7 { return String(Int(value)) }
         return value.description
     }
-
-    public static func compact(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return Float(exactly: value).map { compact($0) } ?? value.description
-    }
 }
 
 extension NumberText {

@@ -26,14 +26,13 @@ public protocol LatentVariableModel {
 
     /// softmax(π) of the (first) classifier head, `[batch, classes]`.
     func classProbabilities(_ inputs: Tensor, in context: ForwardContext) -> Tensor
+
+    /// What the decoder reads next to z for these class logits (softmax of the heads that feed
+    /// it), or nil when it reads none. A requirement, so a model with several heads is asked.
+    func decoderClassProbabilities(fromLogits logits: Tensor) -> Tensor?
 }
 
 extension LatentVariableModel {
-    /// The decoder's class input for logits: softmax of the heads that feed it, or nil.
-    public func decoderClassProbabilities(fromLogits logits: Tensor) -> Tensor? {
-        decoderReadsClasses ? softmax(logits) : nil
-    }
-
     /// log p(x | z = μ(x), π(x)) per example: the reconstruction score of the anomaly tables
     /// (higher = better explained; its negative is the anomaly score).
     public func reconstructionLogLikelihood(_ inputs: Tensor, in context: ForwardContext) -> Tensor {
