@@ -50,7 +50,7 @@ let package = Package(
                 swiftSettings: kernelSettings),
         // Barnes-Hut t-SNE (van der Maaten 2014), trustworthiness and 2-D neighbour distances.
         .target(name: "Embedding", dependencies: ["TensorCore", "Randomness"], swiftSettings: kernelSettings),
-        .target(name: "Metrics", dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Reports", "Randomness", "Datasets"], swiftSettings: kernelSettings),
+        .target(name: "Metrics", dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Reports", "Randomness", "Datasets", "Embedding"], swiftSettings: kernelSettings),
 
         // Data sets: acquisition with checksums, parsers of the official formats, splits.
         .target(name: "Datasets",
@@ -106,7 +106,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "VAEModelsTests", dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Randomness"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "VAEModels", "NeuralLayers", "TensorCore", "Reports", "Randomness", "Datasets"],
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "VAEModels", "NeuralLayers", "TensorCore", "Reports", "Randomness", "Datasets", "Embedding"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "TensorCore", "Randomness"],
                     exclude: ["Fixtures"]),

@@ -7,6 +7,7 @@ public enum FigureKind: String, CaseIterable, Sendable {
     case lineWithErrorBars = "line-with-errorbars"
     case roc = "roc"
     case paperVersusOursBars = "paper-vs-ours-bars"
+    case heatmap = "heatmap"
 
     public var scriptName: String { rawValue + ".gp" }
 }
@@ -162,6 +163,38 @@ public struct Gnuplot: Sendable {
         try render(.paperVersusOursBars, data: data,
                    variables: ["plottitle": Gnuplot.quote(title), "ylabel": Gnuplot.quote(yLabel)],
                    output: output)
+    }
+
+    /// A heatmap of `values[row][column]` with each cell's value printed in it (`digits`
+    /// decimals); rows are drawn bottom to top in the order given. Non-finite values leave their
+    /// cell blank. The colour scale spans `colourRange` when given, else the data's range.
+    public func heatmap(values: [[Double]], rowLabels: [String], columnLabels: [String], title: String = "",
+                        xLabel: String, yLabel: String, valueLabel: String, digits: Int = 2,
+                        colourRange: ClosedRange<Double>? = nil, output: URL) throws {
+        guard !rowLabels.isEmpty, !columnLabels.isEmpty else {
+            throw GnuplotError.noData("a heatmap needs at least one row and one column")
+        }
+        guard values.count == rowLabels.count, values.allSatisfy({ $0.count == columnLabels.count }) else {
+            throw GnuplotError.noData("heatmap values are not \(rowLabels.count) rows of \(columnLabels.count)")
+        }
+        guard values.joined().contains(where: \.isFinite) else {
+            throw GnuplotError.noData("every heatmap cell is missing")
+        }
+        var data = Gnuplot.dataString("rows " + yLabel + ", columns " + xLabel) + " "
+            + columnLabels.map(Gnuplot.dataString).joined(separator: " ") + "\n"
+        for (label, row) in zip(rowLabels, values) {
+            data += Gnuplot.dataString(label) + " "
+                + row.map { $0.isFinite ? $0.description : "NaN" }.joined(separator: " ") + "\n"
+        }
+        var variables = ["nrows": String(rowLabels.count), "ncolumns": String(columnLabels.count),
+                         "plottitle": Gnuplot.quote(title), "xlabel": Gnuplot.quote(xLabel),
+                         "ylabel": Gnuplot.quote(yLabel), "cblabel": Gnuplot.quote(valueLabel),
+                         "digits": String(max(0, digits))]
+        if let colourRange {
+            variables["cbmin"] = colourRange.lowerBound.description
+            variables["cbmax"] = colourRange.upperBound.description
+        }
+        try render(.heatmap, data: data, variables: variables, output: output)
     }
 
     /// Series as data blocks separated by two blank lines, each headed by

@@ -71,6 +71,23 @@ final class GnuplotTests: XCTestCase {
         XCTAssertEqual(data, "# label paper_mean paper_std ours_mean ours_std (? = missing)\n\"SS_D 100 labels\" 2.59 0.05 2.7 0.1\n\"ES_D 100 labels\" 3.1 0.0 ? ?\n")
     }
 
+    func testHeatmap() throws {
+        let output = folder.appendingPathComponent("heatmap.png")
+        try gnuplot.heatmap(values: [[0.6, 0.9, .nan], [0.75, 0.8, 0.95]], rowLabels: ["0.1", "1"],
+                            columnLabels: ["0", "0.5", "1"], title: "AUROC, MNIST digit 7", xLabel: "α",
+                            yLabel: "β", valueLabel: "AUROC", colourRange: 0.5...1, output: output)
+        // 160 + 52 per column wide, 150 + 30 per row high.
+        try assertPNG(output, width: 316, height: 210)
+        let data = try String(contentsOf: folder.appendingPathComponent("heatmap.dat"), encoding: .utf8)
+        XCTAssertEqual(data, "\"rows β, columns α\" \"0\" \"0.5\" \"1\"\n\"0.1\" 0.6 0.9 NaN\n\"1\" 0.75 0.8 0.95\n")
+        XCTAssertThrowsError(try gnuplot.heatmap(values: [[0.5, 0.6]], rowLabels: ["a"], columnLabels: ["x"],
+                                                 xLabel: "x", yLabel: "y", valueLabel: "v", output: output)) {
+            XCTAssertTrue("\($0)".contains("not 1 rows of 1"))
+        }
+        XCTAssertThrowsError(try gnuplot.heatmap(values: [[.nan]], rowLabels: ["a"], columnLabels: ["x"],
+                                                 xLabel: "x", yLabel: "y", valueLabel: "v", output: output))
+    }
+
     func testFailuresAreClearErrors() throws {
         let missing = Gnuplot(scriptsFolder: repositoryRoot.appendingPathComponent("figures"), executable: nil)
         XCTAssertThrowsError(try missing.roc([LineSeries(name: "a", points: [(0, 0)])], output: folder.appendingPathComponent("x.png"))) {

@@ -37,6 +37,10 @@ final class VariationalAutoencoderTests: XCTestCase {
         check(dense, "dense")
         check(convolutional, "convolutional")
         check(recurrent, "recurrent")
+        check(AnoDMDigitVAE(anoDMDigitsWithLatentSize: 2, beta: 1, generator: &generator), "AnoDM digits")
+        check(AnoDMCIFARVAE(anoDMCIFARWithLatentSize: 2, likelihood: .bernoulli, beta: 1, generator: &generator), "AnoDM CIFAR-10")
+        check(AnoDMSmallNORBVAE(anoDMSmallNORBWithLatentSize: 2, likelihood: .bernoulli, beta: 1, generator: &generator),
+              "AnoDM Small-NORB")
     }
 
     func testTheReflectionWalkFindsAForgottenParameter() {
