@@ -121,6 +121,40 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    func testTransposedConv1DIsTheAdjointOfConv1DAndClosesTheStridedLengths() {
+        // ⟨conv(x), y⟩ = ⟨x, convᵀ(y)⟩; stride 2 with output padding 1 doubles a length, 0 maps
+        // an odd length back (9 → 5 → 9).
+        var generator = SeededGenerator(seed: 6)
+        for (length, kernel, stride, outputPadding) in [(8, 3, 2, 1), (9, 3, 2, 0), (10, 5, 1, 0)] {
+            let padding = (kernel - 1) / 2
+            let x = Tensor.randomNormal([2, length, 3], using: &generator)
+            let filter = Tensor.randomNormal([kernel, 3, 4], using: &generator)
+            let convolved = conv1D(x, filter: filter, stride: stride, padding: padding)
+            XCTAssertEqual(convolved.shape, [2, (length + 2 * padding - kernel) / stride + 1, 4])
+            let y = Tensor.randomNormal(convolved.shape, using: &generator)
+            let adjoint = transposedConv1D(y, filter: filter, stride: stride, padding: padding, outputPadding: outputPadding)
+            XCTAssertEqual(adjoint.shape, x.shape)
+            let lhs = dot(convolved, y), rhs = dot(x, adjoint)
+            XCTAssertEqual(lhs, rhs, accuracy: 1e-5 * max(abs(lhs), 1), "length \(length) k \(kernel) s \(stride)")
+        }
+        // Six doublings of the Arrhythmia decoder: 4 → 256.
+        var length = 4
+        for _ in 0..<6 {
+            let layer = ConvTranspose1D(kernelSize: 3, inputChannels: 1, outputChannels: 1, stride: 2, generator: &generator)
+            XCTAssertEqual(layer.outputLength(forInput: length), 2 * length)
+            length *= 2
+        }
+        XCTAssertEqual(length, 256)
+    }
+
+    func testConv1DForwardMatchesHandComputedValues() {
+        // x = [1, 2, 3, 4], filter [1, 0, −1], stride 2, padding 1: windows [0,1,2] and [2,3,4]
+        // give 0·1 + 1·0 + 2·(−1) = −2 and 2 − 4 = −2; bias 0.5.
+        let layer = Conv1D(filter: Tensor(shape: [3, 1, 1], scalars: [1, 0, -1]), bias: Tensor(shape: [1], scalars: [0.5]),
+                           stride: 2)
+        XCTAssertEqual(layer(Tensor(shape: [1, 4, 1], scalars: [1, 2, 3, 4])).scalars, [-1.5, -1.5])
+    }
+
     // MARK: Causality
 
     func testCausalConvolutionOutputsDoNotDependOnLaterInputs() {
@@ -181,6 +215,19 @@ final class ConvolutionTests: XCTestCase {
                                      activation: .tanh, generator: &generator)
             let x = Tensor.randomNormal([2, 16, 3], using: &generator)
             assertGradientsMatch(layer, at: x, label: "CausalConv1D dilation \(dilation)")
+        }
+    }
+
+    func testConv1DAndConvTranspose1DGradientsMatchFiniteDifferences() {
+        var generator = SeededGenerator(seed: 15)
+        for stride in [1, 2] {
+            let conv = Conv1D(kernelSize: 3, inputChannels: 3, outputChannels: 4, stride: stride, activation: .tanh,
+                              generator: &generator)
+            assertGradientsMatch(conv, at: Tensor.randomNormal([2, 9, 3], using: &generator), label: "Conv1D stride \(stride)")
+            let transposed = ConvTranspose1D(kernelSize: 3, inputChannels: 3, outputChannels: 2, stride: stride,
+                                             activation: .tanh, generator: &generator)
+            assertGradientsMatch(transposed, at: Tensor.randomNormal([2, 5, 3], using: &generator),
+                                 label: "ConvTranspose1D stride \(stride)")
         }
     }
 

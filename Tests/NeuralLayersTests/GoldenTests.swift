@@ -153,6 +153,17 @@ final class GoldenTests: XCTestCase {
         }
     }
 
+    func testConv1DAndConvTranspose1DMatchPyTorchAtStride2() throws {
+        let fixture = try GoldenFixture.load("conv1d_stride2")
+        let conv = Conv1D(filter: fixture.tensor("filter"), bias: fixture.tensor("bias"), stride: fixture.integer("stride"))
+        assertLayerMatches(conv, fixture: fixture) { conv, x in conv(x) }
+        let transposedFixture = try GoldenFixture.load("conv_transpose1d_stride2")
+        let transposed = ConvTranspose1D(filter: transposedFixture.tensor("filter"), bias: transposedFixture.tensor("bias"),
+                                         stride: transposedFixture.integer("stride"),
+                                         outputPadding: transposedFixture.integer("outputPadding"))
+        assertLayerMatches(transposed, fixture: transposedFixture) { conv, x in conv(x) }
+    }
+
     func testCausalConv1DMatchesPyTorch() throws {
         let fixture = try GoldenFixture.load("causal_conv1d")
         let conv = CausalConv1D(filter: fixture.tensor("filter"), bias: fixture.tensor("bias"),

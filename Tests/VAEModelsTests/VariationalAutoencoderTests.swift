@@ -41,6 +41,8 @@ final class VariationalAutoencoderTests: XCTestCase {
         check(AnoDMCIFARVAE(anoDMCIFARWithLatentSize: 2, likelihood: .bernoulli, beta: 1, generator: &generator), "AnoDM CIFAR-10")
         check(AnoDMSmallNORBVAE(anoDMSmallNORBWithLatentSize: 2, likelihood: .bernoulli, beta: 1, generator: &generator),
               "AnoDM Small-NORB")
+        check(TCNHeartbeatVAE(tcnHeartbeatWithLatentSize: 2, likelihood: .bernoulli, beta: 1, generator: &generator),
+              "AnoDM Arrhythmia (TCN)")
     }
 
     func testTheReflectionWalkFindsAForgottenParameter() {

@@ -167,6 +167,41 @@ def conv_transpose2d_fixture(stride):
          "projection": r, "grad.input": gx, "grad.filter": gw.permute(2, 3, 1, 0), "grad.bias": gb})
 
 
+def conv1d_fixture():
+    draw = Draw(720)
+    k, stride, cin, cout = 3, 2, 3, 4
+    conv = torch.nn.Conv1d(cin, cout, k, stride=stride, padding=(k - 1) // 2)
+    with torch.no_grad():
+        conv.weight.copy_(draw.normal(cout, cin, k, scale=0.4))  # [out, in, k]
+        conv.bias.copy_(draw.normal(cout, scale=0.2))
+    x = leaf(draw.normal(2, 9, cin))  # [batch, time, c]; odd length pins the floor of the output length
+    y = conv(x.permute(0, 2, 1)).permute(0, 2, 1)
+    r, (gx, gw, gb) = projected_gradients(y, [x, conv.weight, conv.bias], 721)
+    write_fixture(
+        "conv1d_stride2", "Conv1D k3 stride 2 pad 1, [batch, time, c]; filter [k,in,out] = weight.permute(2,1,0)",
+        {"kernelSize": k, "stride": stride, "inputChannels": cin, "outputChannels": cout},
+        {"input": x, "filter": conv.weight.permute(2, 1, 0), "bias": conv.bias, "output": y,
+         "projection": r, "grad.input": gx, "grad.filter": gw.permute(2, 1, 0), "grad.bias": gb})
+
+
+def conv_transpose1d_fixture():
+    draw = Draw(730)
+    k, stride, cin, cout = 3, 2, 4, 2
+    conv = torch.nn.ConvTranspose1d(cin, cout, k, stride=stride, padding=(k - 1) // 2, output_padding=stride - 1)
+    with torch.no_grad():
+        conv.weight.copy_(draw.normal(cin, cout, k, scale=0.4))  # [in, out, k]
+        conv.bias.copy_(draw.normal(cout, scale=0.2))
+    x = leaf(draw.normal(2, 5, cin))
+    y = conv(x.permute(0, 2, 1)).permute(0, 2, 1)
+    r, (gx, gw, gb) = projected_gradients(y, [x, conv.weight, conv.bias], 731)
+    write_fixture(
+        "conv_transpose1d_stride2",
+        "ConvTranspose1D k3 stride 2 pad 1 outputPadding 1, [batch, time, c]; filter [k,out,in] = weight.permute(2,1,0)",
+        {"kernelSize": k, "stride": stride, "outputPadding": stride - 1, "inputChannels": cin, "outputChannels": cout},
+        {"input": x, "filter": conv.weight.permute(2, 1, 0), "bias": conv.bias, "output": y,
+         "projection": r, "grad.input": gx, "grad.filter": gw.permute(2, 1, 0), "grad.bias": gb})
+
+
 def causal_conv(x, conv, k, dilation):
     """[batch, time, c] → [batch, time, out] with left padding (k−1)·d."""
     trim = (k - 1) * dilation
@@ -514,6 +549,8 @@ def main():
     conv_transpose2d_fixture(2)
     conv_transpose2d_fixture(1)
     causal_conv1d_fixture()
+    conv1d_fixture()
+    conv_transpose1d_fixture()
     temporal_block_fixture()
     batch_norm_fixtures()
     lstm_fixture()

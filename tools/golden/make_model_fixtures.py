@@ -371,10 +371,79 @@ def dense_trajectory_fixture():
         tensors)
 
 
+def tcn_encoder_fixture():
+    """keras-tcn's TCN of 2019 (tcn.py at 32db89d) restated in PyTorch at small widths: a 1×1
+    input convolution, six residual blocks (dilations 1…32) of two dilated causal convolutions
+    with relu, a 1×1 convolution on every residual path, a linear residual sum, the blocks'
+    F(x) summed (skip connections) and the last time step returned. Dropout 0. Seeds from 2100
+    up are tried until no relu input lies within 1e-4 of the kink and every parameter has a
+    gradient (a block whose relus are all dead at the last step would pin nothing)."""
+    for seed in range(2100, 2200):
+        if tcn_encoder_fixture_at(seed):
+            return
+    sys.exit("tcn encoder: every seed met a relu kink")
+
+
+def tcn_encoder_fixture_at(seed):
+    draw = Draw(seed)
+    cin, filters, k, length, batch = 1, 4, 2, 12, 2
+    conv = make_fixtures.make_causal_conv
+    causal = make_fixtures.causal_conv
+    projection = conv(draw, cin, filters, 1, 1, 0.8)
+    blocks = []
+    for d in [1, 2, 4, 8, 16, 32]:
+        conv1, conv2 = conv(draw, filters, filters, k, d, 0.6), conv(draw, filters, filters, k, d, 0.6)
+        with torch.no_grad():  # positive biases keep most relus alive at the last step
+            conv1.bias.add_(0.3)
+            conv2.bias.add_(0.3)
+        blocks.append((d, conv1, conv2, conv(draw, filters, filters, 1, 1, 0.6)))
+    x = make_fixtures.leaf(draw.normal(batch, length, cin))
+    h = causal(x, projection, 1, 1)
+    skips = []
+    for d, conv1, conv2, skip in blocks:
+        a1 = causal(h, conv1, k, d)
+        a2 = causal(torch.relu(a1), conv2, k, d)
+        if min(a1.abs().min().item(), a2.abs().min().item()) < 1e-4:
+            print(f"tcn encoder: seed {seed} meets a relu kink (block d{d}), trying the next")
+            return False
+        f = torch.relu(a2)
+        skips.append(f)
+        h = causal(h, skip, 1, 1) + f
+    y = sum(skips)[:, -1, :]
+    leaves = [x, projection.weight, projection.bias]
+    names = ["inputProjection"]
+    for index, (d, conv1, conv2, skip) in enumerate(blocks):
+        for part, layer in (("conv1", conv1), ("conv2", conv2), ("skip", skip)):
+            leaves += [layer.weight, layer.bias]
+            names.append(f"block{index + 1}.{part}")
+    r, grads = make_fixtures.projected_gradients(y, leaves, seed + 1000)
+    # The last block's residual output is discarded (the TCN returns the summed skip outputs), so
+    # its 1×1 residual convolution never gets a gradient, in keras-tcn as here: leave it out.
+    if any(g.abs().max().item() == 0 for g in grads[:-2]):
+        print(f"tcn encoder: seed {seed} leaves a parameter without gradient (dead relus), trying the next")
+        return False
+    tensors = {"input": x, "output": y, "projection": r, "grad.input": grads[0]}
+    layers = [projection] + [layer for _, c1, c2, sk in blocks for layer in (c1, c2, sk)]
+    for index, (name, layer) in enumerate(zip(names, layers)):
+        tensors[f"{name}.filter"] = layer.weight.permute(2, 1, 0)
+        tensors[f"{name}.bias"] = layer.bias
+        tensors[f"grad.{name}.filter"] = grads[1 + 2 * index].permute(2, 1, 0)
+        tensors[f"grad.{name}.bias"] = grads[2 + 2 * index]
+    write_fixture(
+        "tcn_encoder",
+        "keras-tcn 2019 TCN (1x1 input conv, six residual blocks d = 1..32 with a 1x1 conv on every "
+        "residual path and a linear residual sum, skip outputs summed, last step) at filters 4, kernel 2, "
+        f"length 12, dropout 0, seed {seed}; filters [k,in,out] = weight.permute(2,1,0); r projects the output",
+        {"inputChannels": cin, "filters": filters, "kernelSize": k, "length": length, "batch": batch},
+        tensors)
+    return True
+
+
 def main():
     os.makedirs(FIXTURES, exist_ok=True)
     conv_step_fixture()
     dense_trajectory_fixture()
+    tcn_encoder_fixture()
     total = 0
     for name, size in make_fixtures.WRITTEN:
         print(f"{size:8d}  {name}.json")

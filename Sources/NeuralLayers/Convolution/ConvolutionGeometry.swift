@@ -71,13 +71,27 @@ public struct ConvolutionGeometry: Equatable, Sendable {
     /// The convolution whose adjoint is a transposed convolution from `inputHeight×inputWidth`
     /// to `((n − 1)·s − 2p + k + outputPadding)` per axis. The geometry's *input* is the
     /// transposed convolution's output image, its *output* the transposed convolution's input.
+    ///
+    /// With `padsHeight` false the height axis is left alone (kernel height 1, stride 1, no
+    /// padding): a sequence seen as a 1×T image.
     public static func transposed(inputHeight: Int, inputWidth: Int, outputChannels: Int,
                                   kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int,
-                                  outputPadding: Int) -> ConvolutionGeometry {
+                                  outputPadding: Int, padsHeight: Bool = true) -> ConvolutionGeometry {
         precondition(outputPadding >= 0 && outputPadding < stride,
                      "transposed convolution: output padding \(outputPadding) must be in 0..<stride \(stride)")
-        let imageHeight = (inputHeight - 1) * stride - 2 * padding + kernelHeight + outputPadding
         let imageWidth = (inputWidth - 1) * stride - 2 * padding + kernelWidth + outputPadding
+        precondition(imageWidth > 0, "transposed convolution: an empty output from \(inputWidth) steps")
+        guard padsHeight else {
+            precondition(kernelHeight == 1, "transposed convolution along the width only needs kernel height 1")
+            let geometry = ConvolutionGeometry(
+                inputHeight: inputHeight, inputWidth: imageWidth, inputChannels: outputChannels,
+                kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideWidth: stride, padTop: 0,
+                padLeft: padding, outputHeight: inputHeight,
+                outputWidth: outputLength(input: imageWidth, kernel: kernelWidth, stride: stride, padding: padding))
+            assert(geometry.outputWidth == inputWidth)
+            return geometry
+        }
+        let imageHeight = (inputHeight - 1) * stride - 2 * padding + kernelHeight + outputPadding
         let geometry = symmetric(inputHeight: imageHeight, inputWidth: imageWidth,
                                  inputChannels: outputChannels, kernelHeight: kernelHeight,
                                  kernelWidth: kernelWidth, stride: stride, padding: padding)

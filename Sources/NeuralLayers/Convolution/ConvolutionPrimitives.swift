@@ -111,6 +111,47 @@ public func causalConv1D(_ input: Tensor, filter: Tensor, dilation: Int = 1) -> 
     return convolution(image, filter: imageFilter, geometry: geometry).reshaped(to: [batch, length, outputChannels])
 }
 
+/// A strided 1-D convolution with `padding` zeros at both ends of the sequence.
+///
+/// input `[n, T, cin]`, filter `[k, cin, cout]` → `[n, ⌊(T + 2p − k)/s⌋ + 1, cout]`. The
+/// sequence is lowered as a 1×T image, so this is the same product as `conv2D`.
+@differentiable(reverse)
+public func conv1D(_ input: Tensor, filter: Tensor, stride: Int = 1, padding: Int) -> Tensor {
+    let (inputShape, filterShape) = (withoutDerivative(at: input).shape, withoutDerivative(at: filter).shape)
+    precondition(inputShape.count == 3 && filterShape.count == 3,
+                 "conv1D: input \(inputShape) must be [n, t, c] and filter \(filterShape) [k, in, out]")
+    let (batch, length, kernel) = (inputShape[0], inputShape[1], filterShape[0])
+    let outputLength = ConvolutionGeometry.outputLength(input: length, kernel: kernel, stride: stride, padding: padding)
+    precondition(outputLength > 0, "conv1D: a sequence of \(length) steps is shorter than the kernel \(kernel)")
+    let geometry = ConvolutionGeometry(
+        inputHeight: 1, inputWidth: length, inputChannels: inputShape[2], kernelHeight: 1, kernelWidth: kernel,
+        strideWidth: stride, padTop: 0, padLeft: padding, outputHeight: 1, outputWidth: outputLength)
+    let image = input.reshaped(to: [batch, 1, length, inputShape[2]])
+    return convolution(image, filter: filter.reshaped(to: [1] + filterShape), geometry: geometry)
+        .reshaped(to: [batch, outputLength, filterShape[2]])
+}
+
+/// The transposed convolution that is the adjoint of `conv1D` with the same filter, stride and
+/// padding; `outputPadding` (0 ≤ it < stride) picks among the lengths the convolution maps back
+/// onto the input length (stride 2, k 3, p 1, outputPadding 1: 4 → 8).
+///
+/// input `[n, t, filter[2]]`, filter `[k, out, in]` → `[n, (t − 1)s − 2p + k + outputPadding, out]`.
+@differentiable(reverse)
+public func transposedConv1D(_ input: Tensor, filter: Tensor, stride: Int = 1, padding: Int,
+                             outputPadding: Int = 0) -> Tensor {
+    let (inputShape, filterShape) = (withoutDerivative(at: input).shape, withoutDerivative(at: filter).shape)
+    precondition(inputShape.count == 3 && filterShape.count == 3,
+                 "transposedConv1D: input \(inputShape) must be [n, t, c] and filter \(filterShape) [k, out, in]")
+    let (batch, length) = (inputShape[0], inputShape[1])
+    let geometry = ConvolutionGeometry.transposed(
+        inputHeight: 1, inputWidth: length, outputChannels: filterShape[1], kernelHeight: 1,
+        kernelWidth: filterShape[0], stride: stride, padding: padding, outputPadding: outputPadding,
+        padsHeight: false)
+    return transposedConvolution(input.reshaped(to: [batch, 1, length, inputShape[2]]),
+                                 filter: filter.reshaped(to: [1] + filterShape), geometry: geometry)
+        .reshaped(to: [batch, geometry.inputWidth, filterShape[1]])
+}
+
 private func checkConvolutionShapes(image: Tensor, filter: Tensor, _ g: ConvolutionGeometry, caller: String) {
     precondition(image.rank == 4 && Array(image.shape.dropFirst()) == [g.inputHeight, g.inputWidth, g.inputChannels],
                  "\(caller): input \(image.shape) does not match the geometry's \(g.inputHeight)×\(g.inputWidth)×\(g.inputChannels)")
