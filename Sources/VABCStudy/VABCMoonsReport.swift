@@ -1,0 +1,9 @@
+import Experiments
+import Foundation
+import Reports
+import StudyKit
+
+struct VABCMoonsReport {
+    let report: VABCReport
+    func write(into markdown: inout MarkdownReport, reportURL: URL) throws -> [String] { [] }
+}
