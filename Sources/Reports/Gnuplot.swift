@@ -7,6 +7,10 @@ public enum FigureKind: String, CaseIterable, Sendable {
     case lineWithErrorBars = "line-with-errorbars"
     case roc = "roc"
     case paperVersusOursBars = "paper-vs-ours-bars"
+    case boxPlot = "box-plot"
+    case scatter = "scatter"
+    case vectorField = "vector-field"
+    case ellipses = "ellipses"
 
     public var scriptName: String { rawValue + ".gp" }
 }
