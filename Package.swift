@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(name: "FetchData",
                           dependencies: ["Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "VAEBench",
-                          dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Datasets", "Embedding",
+                          dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Datasets", "Embedding", "VABCStudy",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: kernelSettings),
 

@@ -32,12 +32,38 @@ public struct VABCReport {
         tableOne(&report)
         headlines += try VABCDigitsReport(report: self).write(into: &report, reportURL: reportURL)
         headlines += try VABCMoonsReport(report: self).write(into: &report, reportURL: reportURL)
+        report.heading("Speed")
+        report.paragraph(speedParagraph())
         report.heading("Reproduce")
         report.paragraph("`\(input.provenance.command)` regenerates this report from the run files in `\(input.runsFolderText)/`, training only the cells that have no run file yet. Choices the paper leaves open and where we depart from it: [papers/vabc/deviations.md](../../papers/vabc/deviations.md).")
         report.provenance(input.provenance)
         try report.write(to: reportURL)
         return SectionSummary(section: VABCCells.sectionName, title: Self.title, profile: plan.profile.rawValue,
                               seeds: plan.mnistSeeds.count, runs: records.count, headlines: headlines)
+    }
+
+    /// Wall time per cell and per training step (cell time over its steps, so it includes the
+    /// per-epoch validation and the final sampling), measured on this machine under its load.
+    func speedParagraph() -> String {
+        var parts: [String] = []
+        for (name, experiments) in [("moons", [VABCExperiment.moons, .moonsWithoutAnnealing]), ("MNIST", [.mnist, .gammaSweep])] {
+            for model in VABCModelName.allCases {
+                let runs = experiments.flatMap { records($0) }.filter { $0.configuration.model == model.rawValue }
+                let perStep = runs.compactMap { record -> Double? in
+                    guard let parameters = try? VABCCellParameters(decoding: record.configuration),
+                          let unlabeled = record.metrics["unlabeled_points"] else { return nil }
+                    let training = unlabeled - (unlabeled * (parameters.validationShare ?? 0)).rounded()
+                    let perBatch = Double(model == .vabc ? parameters.batchSize / 2 : parameters.batchSize)
+                    let steps = Double(record.epochs) * (training / perBatch).rounded(.up)
+                    return steps > 0 ? record.seconds / steps * 1000 : nil
+                }.sorted()
+                let seconds = runs.map(\.seconds).sorted()
+                guard !perStep.isEmpty, !seconds.isEmpty else { continue }
+                parts.append("\(name) \(model.rawValue): median \(NumberFormat.fixed(seconds[seconds.count / 2], decimals: 1)) s per cell, \(NumberFormat.fixed(perStep[perStep.count / 2], decimals: 2)) ms per step (\(runs.count) runs)")
+            }
+        }
+        let total = records.map(\.seconds).reduce(0, +)
+        return "Wall time of the runs of this report, measured on the machine in Provenance while other jobs shared its cores (so an upper bound): " + parts.joined(separator: "; ") + ". The per-step figure divides each cell's time by its training steps, so it includes the per-epoch validation and the final sampling and judging. All runs together: \(NumberFormat.fixed(total / 60, decimals: 1)) minutes. The bare V-ABC step (MNIST MLP, batch 80, Adam) is timed by `make bench` (`vabc_step_ms`)."
     }
 
     /// Table I: ours (counted by the `folds` cell on the full data) next to the paper's.
