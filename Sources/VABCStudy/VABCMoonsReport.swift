@@ -19,7 +19,7 @@ struct VABCMoonsReport {
             return []
         }
         if let first = try? VABCCellParameters(decoding: moons[0].configuration) {
-            markdown.paragraph("\(report.plan.moonsSeeds.count) seeds per cell (each its own moons, folds, initialisation and batches); \(NumberText.grouped(first.moonsPoints ?? 0)) points, noise \(first.moonsNoise ?? 0); MLP 2-20-20, latent 1, decoder 20-20-2 with a linear output; \(first.epochs) epochs, E' = \(first.annealingEpochs), γ from \(first.gammaStart) to \(first.gammaFinal) on the squared error, effective σ² = \(first.effectiveVariance); batches of \(first.batchSize). The VAE trains on the unlabeled fold only. Our number for the paper's qualitative claim \"V-ABC increases the distance of the generated samples from the negative distribution\": the mean distance of \(first.samples) decoded prior means to the noise-free upper (negative) moon, and the share within \(MoonsExperiment.nearDistance) of it.")
+            markdown.paragraph("\(report.plan.moonsSeeds.count) seeds per cell (each its own moons, folds, initialisation and batches); \(NumberText.grouped(first.moonsPoints ?? 0)) points, noise \(NumberText.compact(Float(first.moonsNoise ?? 0))); MLP 2-20-20, latent 1, decoder 20-20-2 with a linear output; \(first.epochs) epochs, E' = \(first.annealingEpochs), γ from \(NumberText.compact(Float(first.gammaStart))) to \(NumberText.compact(Float(first.gammaFinal))) on the squared error, effective σ² = \(NumberText.compact(Float(first.effectiveVariance))); batches of \(first.batchSize). The VAE trains on the unlabeled fold only. Our number for the paper's qualitative claim \"V-ABC increases the distance of the generated samples from the negative distribution\": the mean distance of \(first.samples) decoded prior means to the noise-free upper (negative) moon, and the share within \(MoonsExperiment.nearDistance) of it.")
         }
         var headlines: [String] = []
         var table = MarkdownTable(header: ["data set", "model", "mean distance to negative moon", "share within \(MoonsExperiment.nearDistance) %", "n", "one-sided Welch p (V-ABC farther)", "V-ABC farther"],
@@ -52,7 +52,7 @@ struct VABCMoonsReport {
                                               oursStd: summary?.standardDeviation, n: summary?.n ?? 0))
                 }
             }
-            headlines.append("\(dataset): V-ABC's samples \(farther ? "farther from" : "not farther from") the negative moon than the VAE's (\(NumberFormat.summary(Summary(vabc), decimals: 3)) vs \(NumberFormat.summary(Summary(vae), decimals: 3)), p = \(NumberFormat.pValue(pFarther)))")
+            headlines.append("\(dataset): V-ABC's samples \(farther ? "farther from" : "not farther from") the negative moon than the VAE's (\(NumberFormat.summary(Summary(vabc), decimals: 3)) vs \(NumberFormat.summary(Summary(vae), decimals: 3)), \(NumberFormat.pValue(pFarther)))")
         }
         markdown.table(table, caption: "Mean ± std over seeds. \"V-ABC farther\": V-ABC's mean distance above the VAE's (one-sided Welch test beside it). The row without annealing (beyond the paper) keeps γ at its final value and the KL weight at 1 from the first step.")
         try ComparisonRow.write(rows, to: input.folder.appendingPathComponent("moons.csv"))
