@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "semisupervised-tables", targets: ["SemisupervisedTables"]),
         .executable(name: "decoder-regularizer", targets: ["DecoderRegularizer"]),
         .executable(name: "semiunsupervised-auc", targets: ["SemiunsupervisedAUC"]),
+        .executable(name: "vabc-negative-generation", targets: ["VABCNegativeGeneration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -84,6 +85,13 @@ let package = Package(
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: kernelSettings),
 
+        // Paper 3's V-ABC study: negative-unlabeled generation on the moons and MNIST, the CNN judge.
+        .target(name: "VABCStudy",
+                dependencies: ["StudyKit", "Metrics", "VAEModels", "NeuralLayers", "TensorCore", "Randomness",
+                               "Datasets", "Experiments", "Reports",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: kernelSettings),
+
         // One executable per paper section.
         .executableTarget(name: "SemisupervisedTables", dependencies: ["SemiSupervisedStudy", "StudyKit",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -93,10 +101,13 @@ let package = Package(
         .executableTarget(name: "SemiunsupervisedAUC", dependencies: ["AnomalyStudy", "StudyKit",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        .executableTarget(name: "VABCNegativeGeneration", dependencies: ["VABCStudy", "StudyKit",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
         .executableTarget(name: "FetchData",
                           dependencies: ["Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "VAEBench",
-                          dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Datasets", "Embedding",
+                          dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Datasets", "Embedding", "VABCStudy",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: kernelSettings),
 
@@ -118,6 +129,9 @@ let package = Package(
                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "AnomalyStudyTests", dependencies: ["AnomalyStudy", "StudyKit", "Metrics", "Experiments",
                     "Reports", "Datasets", "Randomness", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "VABCStudyTests", dependencies: ["VABCStudy", "StudyKit", "Metrics", "Experiments", "Reports",
+                    "Datasets", "Randomness", "VAEModels", "NeuralLayers", "TensorCore",
+                    .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Randomness", "CZlib",
                                                      .product(name: "Crypto", package: "swift-crypto")]),
     ],

@@ -8,6 +8,10 @@ public enum FigureKind: String, CaseIterable, Sendable {
     case roc = "roc"
     case paperVersusOursBars = "paper-vs-ours-bars"
     case heatmap = "heatmap"
+    case boxPlot = "box-plot"
+    case scatter = "scatter"
+    case vectorField = "vector-field"
+    case ellipses = "ellipses"
 
     public var scriptName: String { rawValue + ".gp" }
 }

@@ -53,6 +53,7 @@ struct VAEBench: ParsableCommand {
         if breakdown { rawUpdateTiming(); try denseStepBreakdown(steps: steps); return }
         var report = BenchReport(status: status)
         if !tsneOnly { try report.measureAll(steps: steps, torchReference: torchReference) }
+        if !tsneOnly { try report.measureVABC(steps: steps) }
         report.measureTSNE(python: tsnePython, script: tsneReference)
         report.printTable()
         try report.write(to: URL(fileURLWithPath: output))
