@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "semisupervised-tables", targets: ["SemisupervisedTables"]),
         .executable(name: "decoder-regularizer", targets: ["DecoderRegularizer"]),
         .executable(name: "semiunsupervised-auc", targets: ["SemiunsupervisedAUC"]),
+        .executable(name: "betavae-smallnorb", targets: ["BetavaeSmallnorb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -84,6 +85,13 @@ let package = Package(
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: kernelSettings),
 
+        // Paper 1's section 4: the betaVAE score against label budgets (Table 12, Table 16).
+        .target(name: "DisentanglementStudy",
+                dependencies: ["StudyKit", "Metrics", "VAEModels", "NeuralLayers", "TensorCore", "Randomness",
+                               "Datasets", "Experiments", "Reports",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: kernelSettings),
+
         // One executable per paper section.
         .executableTarget(name: "SemisupervisedTables", dependencies: ["SemiSupervisedStudy", "StudyKit",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -91,6 +99,9 @@ let package = Package(
                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .executableTarget(name: "SemiunsupervisedAUC", dependencies: ["AnomalyStudy", "StudyKit",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .executableTarget(name: "BetavaeSmallnorb", dependencies: ["DisentanglementStudy", "StudyKit",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .executableTarget(name: "FetchData",
@@ -118,6 +129,9 @@ let package = Package(
                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "AnomalyStudyTests", dependencies: ["AnomalyStudy", "StudyKit", "Metrics", "Experiments",
                     "Reports", "Datasets", "Randomness", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "DisentanglementStudyTests", dependencies: ["DisentanglementStudy", "StudyKit", "Metrics", "Experiments",
+                    "Reports", "Datasets", "Randomness", "VAEModels", "TensorCore",
+                    .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Randomness", "CZlib",
                                                      .product(name: "Crypto", package: "swift-crypto")]),
     ],

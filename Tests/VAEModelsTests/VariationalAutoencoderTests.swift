@@ -37,6 +37,9 @@ final class VariationalAutoencoderTests: XCTestCase {
         check(dense, "dense")
         check(convolutional, "convolutional")
         check(recurrent, "recurrent")
+        let factor = FactorConvolutionalVAE(factorHeads: [("a", 3), ("b", 2)], imageSize: 16, imageChannels: 1, latentSize: 3,
+                                            klWeight: 0.25, classWeight: 1, generator: &generator)
+        check(factor, "Table 16")
     }
 
     func testTheReflectionWalkFindsAForgottenParameter() {
