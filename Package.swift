@@ -132,6 +132,9 @@ let package = Package(
         .testTarget(name: "DisentanglementStudyTests", dependencies: ["DisentanglementStudy", "StudyKit", "Metrics", "Experiments",
                     "Reports", "Datasets", "Randomness", "VAEModels", "TensorCore",
                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Paper 1's UCI-HAR cells (Tables 10, 11) end to end on a small set in the release's layout.
+        .testTarget(name: "UCIHARCellsTests", dependencies: ["SemiSupervisedStudy", "AnomalyStudy", "StudyKit", "Datasets",
+                    "Experiments"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Randomness", "CZlib",
                                                      .product(name: "Crypto", package: "swift-crypto")]),
     ],

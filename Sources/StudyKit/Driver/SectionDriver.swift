@@ -36,6 +36,22 @@ public final class SectionContext {
 
     /// The data store behind the cache (for data sets that are not images of a class table).
     public var store: DataStore { data.store }
+
+    private var activity: ActivityData?
+
+    /// UCI-HAR, loaded the first time a cell asks for it.
+    public func activityData() throws -> ActivityData {
+        if let activity { return activity }
+        let loaded = try ActivityData.load(store: store)
+        activity = loaded
+        return loaded
+    }
+
+    /// Whether UCI-HAR's files are in data/ or the mirror (the inertial signals are not in this
+    /// project's mirror, so its cells are reported as not run there).
+    public static func absentActivityData(_ cell: CellConfiguration, _ context: SectionContext) -> String? {
+        cell.dataset == DatasetName.uciHAR.rawValue && !context.store.isAtHand(.uciHAR) ? DatasetName.uciHAR.rawValue : nil
+    }
 }
 
 /// The one driver of every paper-section executable (DomainBed's sweep and collector in one
