@@ -175,7 +175,11 @@ public struct ClassificationReport {
             return "\(model) \(values.sorted().map(String.init).joined(separator: "/")) epochs"
         }
         let training = Set(parameters.map { "\($0.settings.description), likelihood \($0.likelihood.rawValue)" }).sorted()
-        report.paragraph("The recurrent model of Table 15 on UCI-HAR windows (128 steps of the six body-motion channels, each channel standardised with the training split's mean and deviation): \(epochs.joined(separator: " and ")) on the first \(Set(parameters.map(\.trainImages)).sorted().map(NumberText.grouped).joined(separator: "/")) training windows, scored on \(Set(parameters.map(\.testImages)).sorted().map(NumberText.grouped).joined(separator: "/")) test windows; \(training.joined(separator: "; ")). A window's class is the mean of its steps' predicted probabilities. The paper reports one run per setting, so its column has no spread. Rows without a run file read \"not run: data absent\": the UCI-HAR inertial signals were not where this report was drawn (`make data` fetches them; the cells then run with the others).")
+        func windows(_ counts: [Int], of total: Int) -> String {
+            Set(counts).sorted().map { $0 >= total ? "all \(NumberText.grouped(total))" : "the first \(NumberText.grouped($0))" }
+                .joined(separator: " or ")
+        }
+        report.paragraph("The recurrent model of Table 15 on UCI-HAR windows (128 steps of the six body-motion channels, each channel standardised with the training split's mean and deviation): \(epochs.joined(separator: " and ")) on \(windows(parameters.map(\.trainImages), of: ActivityTable.trainWindows)) training windows, scored on \(windows(parameters.map(\.testImages), of: ActivityTable.testWindows)) test windows; \(training.joined(separator: "; ")). A window's class is the mean of its steps' predicted probabilities. The paper reports one run per setting, so its column has no spread. Rows without a run file read \"not run: data absent\": the UCI-HAR inertial signals were not where this report was drawn (`make data` fetches them; the cells then run with the others).")
         report.table(markdown, caption: "Also as CSV: [table-\(table.number).csv](table-\(table.number).csv).")
         var headlines: [String] = []
         var claims = MarkdownTable(header: ["labels", "metric", "SS_RNN", "ES_RNN", "p (Welch)", "paper", "holds here"],
