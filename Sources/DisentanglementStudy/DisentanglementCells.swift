@@ -102,7 +102,7 @@ public struct DisentanglementCells {
             table: 12, architecture: dataset == .smallNORB ? "Table 16" : "Table 16, \(size)x\(size)x\(channels)",
             imageSize: size, imageChannels: channels, latentSize: 32, epochs: plan.epochs,
             stepsPerEpoch: plan.stepsPerEpoch, batchSize: DisentanglementSettings.batchSize,
-            statisticsBatches: DisentanglementSettings.statisticsBatches,
+            statisticsBatches: plan.statisticsBatches,
             learningRate: DisentanglementSettings.learningRate, rmspropRho: DisentanglementSettings.rho,
             klWeight: DisentanglementSettings.klWeight,
             classWeight: row.labeled == 0 ? nil : DisentanglementSettings.classWeight(for: dataset),

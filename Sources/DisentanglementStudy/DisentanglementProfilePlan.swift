@@ -34,7 +34,8 @@ public struct LabelRow: Hashable, Sendable, CustomStringConvertible {
 ///   protocol with 1/32 of its points (64 + 64) and disentanglement_lib's with 1/78 (128 + 64),
 ///   drawn once and shared (0.09 s per point idle, up to 0.8 s under load).
 /// - smoke: for tests: one seed, three rows (0 and 100 labelled with the pool, 100 alone), one
-///   epoch of 3 steps, a pool of 2,000 points, 16–32 score points.
+///   epoch of 3 steps, a pool of 2,000 points, 16–32 score points per protocol (with 2 steps,
+///   2 statistics batches or 8 evaluation points the smoke scores fell to chance: too little).
 public struct DisentanglementProfilePlan: Sendable {
     public let profile: Profile
 
@@ -75,6 +76,11 @@ public struct DisentanglementProfilePlan: Sendable {
         }
     }
 
+    /// Training batches the batch-norm population statistics are measured on after each epoch
+    /// (`PopulationStatistics`; 5 × 32 = 160 observations, fewer than the other sections' 20
+    /// batches to keep the quick runs short).
+    public var statisticsBatches: Int { 5 }
+
     /// The two score protocols, at this profile's size.
     public var scoreProtocols: [ScoreProtocolSize] {
         switch profile {
@@ -105,9 +111,6 @@ public enum DisentanglementSettings {
     public static let rho = 0.9
     /// Not stated for Small-NORB; 32, so that the short quick runs take more steps.
     public static let batchSize = 32
-    /// Training batches the batch-norm population statistics are measured on before scoring
-    /// (`PopulationStatistics`; 5 × 32 = 160 observations).
-    public static let statisticsBatches = 5
     /// β_norm, the KL weight: the paper's optimum on its unsupervised row, 0.25.
     public static let klWeight = 0.25
     /// Pairs per βVAE point (section 4: "2×64 batches").

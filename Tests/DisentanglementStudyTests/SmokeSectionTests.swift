@@ -12,7 +12,10 @@ final class SmokeSectionTests: XCTestCase {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("betavae-smoke-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let results = scratch.appendingPathComponent("results"), data = scratch.appendingPathComponent("data")
-        let arguments = ["--profile", "smoke", "--results", results.path, "--data-root", data.path, "--mirror", scratch.path]
+        // An empty mirror: Small-NORB is at hand nowhere, dSprites needs no files.
+        let mirror = scratch.appendingPathComponent("mirror")
+        try FileManager.default.createDirectory(at: mirror, withIntermediateDirectories: true)
+        let arguments = ["--profile", "smoke", "--results", results.path, "--data-root", data.path, "--mirror", mirror.path]
         try DisentanglementSectionOptions.parse(arguments).run(commandName: "betavae-smallnorb")
 
         let store = RunStore(root: results.appendingPathComponent("scratch/runs"))
