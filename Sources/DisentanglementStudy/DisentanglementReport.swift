@@ -75,6 +75,7 @@ public struct DisentanglementReport {
         let claims = claimTable()
         report.table(claims.table, caption: "Each claim compares two rows of Table 12. \"paper\" is the direction of the paper's own two numbers (Small-NORB); \"holds here\" compares our direction with it, \"yes\" when the same and significant (two-sided Welch t-test over seeds, p < 0.05). A tie is never a win.")
         headlines += claims.headlines
+        if let reading = claimsReading(claims.verdicts) { report.paragraph(reading) }
 
         report.heading("Pictures")
         try pictures(into: &report, folder: folder, reportURL: reportURL)
@@ -187,18 +188,23 @@ public struct DisentanglementReport {
         return table
     }
 
+    /// The paper's claims as pairs of Table 12's rows (section 4: labels help from 300 on, the
+    /// dip at 100, the supervised-only row below the semi-supervised 1,000 row).
+    static let claims: [(name: String, first: LabelRow, second: LabelRow)] = [
+        ("labels help from 300 on", LabelRow(labeled: 300), LabelRow(labeled: 0)),
+        ("labels help from 300 on", LabelRow(labeled: 1000), LabelRow(labeled: 0)),
+        ("labels help from 300 on", LabelRow(labeled: 3000), LabelRow(labeled: 0)),
+        ("the dip at 100 labels", LabelRow(labeled: 100), LabelRow(labeled: 0)),
+        ("the unlabelled pool helps", LabelRow(labeled: 1000), LabelRow(labeled: 1000, withUnlabeledPool: false)),
+    ]
+
     /// The paper's three claims, per data set and protocol.
-    func claimTable() -> (table: MarkdownTable, headlines: [String]) {
-        let claims: [(name: String, first: LabelRow, second: LabelRow)] = [
-            ("labels help from 300 on", LabelRow(labeled: 300), LabelRow(labeled: 0)),
-            ("labels help from 300 on", LabelRow(labeled: 1000), LabelRow(labeled: 0)),
-            ("labels help from 300 on", LabelRow(labeled: 3000), LabelRow(labeled: 0)),
-            ("the dip at 100 labels", LabelRow(labeled: 100), LabelRow(labeled: 0)),
-            ("the unlabelled pool helps", LabelRow(labeled: 1000), LabelRow(labeled: 1000, withUnlabeledPool: false)),
-        ]
+    func claimTable() -> (table: MarkdownTable, headlines: [String], verdicts: [ClaimVerdict]) {
+        let claims = Self.claims
         var table = MarkdownTable(header: ["claim", "data set", "protocol", "rows compared", "ours", "p (Welch)", "paper", "holds here"],
                                   alignments: [.left, .left, .left, .left, .right, .right, .left, .left])
         var headlines: [String] = []
+        var verdicts: [ClaimVerdict] = []
         for dataset in datasets {
             for scoreProtocol in Self.protocols {
                 for claim in claims where rows.contains(claim.first) && rows.contains(claim.second) {
@@ -207,6 +213,7 @@ public struct DisentanglementReport {
                     let verdict = ClaimVerdict(first: claim.first.description, second: claim.second.description,
                                                paperFirst: paperScore(claim.first)?.mean, paperSecond: paperScore(claim.second)?.mean,
                                                oursFirst: a, oursSecond: b, higherIsBetter: true)
+                    verdicts.append(verdict)
                     let ours = NumberFormat.summary(Summary(a), decimals: 1, scale: 100) + " vs " + NumberFormat.summary(Summary(b), decimals: 1, scale: 100)
                     table.append([claim.name, dataset.title, scoreProtocol, "\(claim.first) vs \(claim.second)", ours,
                                   NumberFormat.pValue(verdict.pValue), verdict.paperText, verdict.holdsText])
@@ -216,7 +223,36 @@ public struct DisentanglementReport {
                 }
             }
         }
-        return (table, headlines)
+        return (table, headlines, verdicts)
+    }
+
+    /// How many comparisons are significant, and the largest spread over seeds of a row: what
+    /// the claims table can and cannot decide with these runs.
+    func claimsReading(_ verdicts: [ClaimVerdict]) -> String? {
+        let tested = verdicts.filter { $0.pValue != nil }
+        guard !tested.isEmpty else { return nil }
+        let significant = tested.filter(\.isSignificant)
+        let agreeing = significant.filter { $0.paper != nil && $0.paper == $0.ours }
+        var spreads: [Double] = []
+        for dataset in datasets {
+            for scoreProtocol in Self.protocols {
+                for row in rows { if let std = Summary(scores(dataset, row, scoreProtocol))?.standardDeviation { spreads.append(std * 100) } }
+            }
+        }
+        let seeds = input.provenance.seedsPerCell
+        var text = "\(significant.count) of the \(tested.count) comparisons are significant at p < 0.05"
+            + (significant.isEmpty ? "" : " (\(agreeing.count) of them in the paper's direction)") + "."
+        let paperGaps = Self.claims.compactMap { claim -> Double? in
+            guard let a = paperScore(claim.first)?.mean, let b = paperScore(claim.second)?.mean else { return nil }
+            return abs(a - b) * 100
+        }
+        if let spread = spreads.max(), let low = paperGaps.min(), let high = paperGaps.max() {
+            text += " The standard deviation over the \(seeds) seeds of a row reaches \(NumberFormat.fixed(spread, decimals: 1)) points, against differences of \(NumberFormat.fixed(low, decimals: 0)) to \(NumberFormat.fixed(high, decimals: 0)) points between the paper's compared rows."
+        }
+        if significant.isEmpty {
+            text += " These runs therefore neither confirm nor refute the paper's claims; more seeds, score points and training steps (the paper profile) are what would decide them."
+        }
+        return text
     }
 
     /// Rendered observations (drawn now, from the renderer), then each stored model's
@@ -253,7 +289,7 @@ public struct DisentanglementReport {
             let traversals = folder.appendingPathComponent("\(name)-traversals.png")
             try ModelFigures.drawTraversals(try input.store.array("traversals", of: record), order: order, to: traversals)
             let active = kl.filter { $0 > 0.1 }.count
-            report.paragraph("Latent traversals at half resolution: one row per latent dimension (all \(kl.count)), ordered by the dimension's mean KL from the prior, largest first; from μ of the first observation above, the row's dimension set to the standard-normal quantiles Φ⁻¹((i + ½)/6), i = 0…5, left to right. KL per row (nats): " + order.map { NumberFormat.fixed(Double(kl[$0]), decimals: 2) }.joined(separator: ", ") + ". \(active) of \(kl.count) dimensions carry more than 0.1 nats; rows below that change little or not at all.")
+            report.paragraph("Latent traversals at half resolution: one row per latent dimension (all \(kl.count)), ordered by the dimension's mean KL from the prior, largest first; from μ of the first observation above, the row's dimension set to the standard-normal quantiles Φ⁻¹((i + ½)/6), i = 0…5, left to right. KL per row (nats): " + order.map { NumberFormat.fixed(Double(kl[$0]), decimals: 2) }.joined(separator: ", ") + ". \(active) of \(kl.count) dimensions carry more than 0.1 nats" + (active < kl.count ? "; the rows of the others change little or not at all." : ": no dimension has collapsed to the prior yet."))
             report.image(traversals, alt: "latent traversals, one row per latent dimension, \(record.configuration.setting)", report: reportURL)
         }
     }
