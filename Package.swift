@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "decoder-regularizer", targets: ["DecoderRegularizer"]),
         .executable(name: "semiunsupervised-auc", targets: ["SemiunsupervisedAUC"]),
         .executable(name: "vabc-negative-generation", targets: ["VABCNegativeGeneration"]),
+        .executable(name: "betavae-smallnorb", targets: ["BetavaeSmallnorb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -92,6 +93,13 @@ let package = Package(
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: kernelSettings),
 
+        // Paper 1's section 4: the betaVAE score against label budgets (Table 12, Table 16).
+        .target(name: "DisentanglementStudy",
+                dependencies: ["StudyKit", "Metrics", "VAEModels", "NeuralLayers", "TensorCore", "Randomness",
+                               "Datasets", "Experiments", "Reports",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: kernelSettings),
+
         // One executable per paper section.
         .executableTarget(name: "SemisupervisedTables", dependencies: ["SemiSupervisedStudy", "StudyKit",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -102,6 +110,9 @@ let package = Package(
                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .executableTarget(name: "VABCNegativeGeneration", dependencies: ["VABCStudy", "StudyKit",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .executableTarget(name: "BetavaeSmallnorb", dependencies: ["DisentanglementStudy", "StudyKit",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .executableTarget(name: "FetchData",
@@ -132,6 +143,12 @@ let package = Package(
         .testTarget(name: "VABCStudyTests", dependencies: ["VABCStudy", "StudyKit", "Metrics", "Experiments", "Reports",
                     "Datasets", "Randomness", "VAEModels", "NeuralLayers", "TensorCore",
                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "DisentanglementStudyTests", dependencies: ["DisentanglementStudy", "StudyKit", "Metrics", "Experiments",
+                    "Reports", "Datasets", "Randomness", "VAEModels", "TensorCore",
+                    .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Paper 1's UCI-HAR cells (Tables 10, 11) end to end on a small set in the release's layout.
+        .testTarget(name: "UCIHARCellsTests", dependencies: ["SemiSupervisedStudy", "AnomalyStudy", "StudyKit", "Datasets",
+                    "Experiments"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Randomness", "CZlib",
                                                      .product(name: "Crypto", package: "swift-crypto")]),
     ],

@@ -18,6 +18,8 @@ public enum AnomalyExperiment: String, Codable, CaseIterable, Sendable {
     case feedback = "feedback"
     /// Figures 2 and 3: SS_D on every class as a class-conditional generator.
     case generation = "generation"
+    /// Table 11: UCI-HAR with "walking" held out, EU_RNN against SS_RNN.
+    case activityHeldOut = "activity-held-out"
 }
 
 /// Expands the section into cells and runs them.
@@ -76,6 +78,24 @@ public struct AnomalyCells {
                 }
             }
         }
+        if experiments.contains(.activityHeldOut) {
+            for model in ActivityHeldOut.models {
+                for seed in plan.seeds(for: .fashionMNIST) {
+                    var parameters = AnomalyCellParameters(
+                        experiment: .activityHeldOut, epochs: plan.epochs, batchSize: PaperOneSettings.batchSize,
+                        learningRate: Double(PaperOneSettings.recurrentLearningRate), rmspropRho: Double(PaperOneSettings.rho),
+                        classWeight: Double(PaperOneSettings.classWeight(inputFeatures: ActivityWindows.windowSize)),
+                        likelihood: .gaussianLearnedVariance, score: .negativeLogReconstructionAtMean, labelSampling: .stratified,
+                        trainImages: plan.trainImages ?? ActivityHeldOut.trainWindows, testImages: plan.testImages ?? ActivityHeldOut.testWindows,
+                        anomalousClass: ActivityHeldOut.anomalousClass)
+                    parameters.table = 11
+                    if model.variant == .semiSupervised { parameters.labelFraction = 1 }
+                    cells.append(CellConfiguration(section: Self.sectionName, dataset: ActivityHeldOut.dataset, model: model.description,
+                                                   setting: ActivityHeldOut.setting, seed: seed, profile: plan.profile,
+                                                   hyperparameters: parameters.dictionary))
+                }
+            }
+        }
         if experiments.contains(.generation) {
             for (figure, dataset) in [(2, ImageDatasetName.mnist), (3, .fashionMNIST)] {
                 cells.append(configuration(.generation, dataset: dataset, model: Self.ss, setting: "all classes, all labels",
@@ -119,7 +139,43 @@ public struct AnomalyCells {
             return try FeedbackExperiment(cell: cell, parameters: parameters).run(data: data, progress: progress)
         case .generation:
             return try GenerationFigure(cell: cell, parameters: parameters).run(data: data, progress: progress)
+        case .activityHeldOut:
+            throw StudyError.invalidArgument("cell \(cell.id): Table 11 reads UCI-HAR windows (AnomalyCells.runActivity), not images")
         }
+    }
+
+    /// Table 11: train the recurrent model on the five normal activities, score every test window.
+    public static func runActivity(_ cell: CellConfiguration, data fullData: ActivityData,
+                                   progress: CellProgress? = nil) throws -> CellResult {
+        let parameters = try AnomalyCellParameters(decoding: cell)
+        let model = try ModelName(parsing: cell.model)
+        guard parameters.experiment == .activityHeldOut, model.architecture == .recurrent, let anomalous = parameters.anomalousClass else {
+            throw StudyError.invalidArgument("cell \(cell.id) is not a Table 11 cell (recurrent model, anomalous class)")
+        }
+        let data = fullData.prefix(train: parameters.trainImages, test: parameters.testImages)
+        let split = ActivityHeldOut(holdingOut: anomalous, from: data)
+        let streams = RunStreams(seed: cell.seed)
+        let labeled = model.variant == .unsupervisedVAE ? [] : Array(0..<split.normal.train.count)
+        var initialisation = streams.initialisation
+        var network = RecurrentSemiSupervisedVAE(recurrentVariant: model.variant, classCount: ActivityData.classCount - 1,
+                                                 classWeight: parameters.settings.classWeight, generator: &initialisation)
+        let trained = try trainSemiSupervised(&network, data: split.normal, labeledIndices: labeled,
+                                              settings: parameters.settings, streams: streams) { log in
+            progress?.epochFinished(log.epoch, of: parameters.settings.epochs)
+        }
+        let scores = try AnomalyScore.negativeLogReconstruction(model: network, images: data.test.signals,
+                                                                exampleShape: ActivityWindows.windowShape)
+        let roc = try AnomalyEvaluation.checkedROC(scores, split.testIsAnomalous, name: "−log p(x | z = μ)")
+        var metrics: [String: Double] = [
+            "auc": roc.area, "fpr_at_recall_90": try roc.falsePositiveRate(atRecall: AnomalyEvaluation.recall),
+            "anomalous_test_windows": Double(roc.positiveCount), "normal_test_windows": Double(roc.negativeCount),
+            "labeled_points": Double(labeled.count), "normal_train_windows": Double(split.normal.train.count),
+        ]
+        metrics["train_loss"] = trained.last?.trainLoss
+        if let accuracy = trained.last?.metrics["accuracy"] { metrics["normal_test_accuracy"] = accuracy }
+        return CellResult(metrics: metrics,
+                          history: ["train_loss": trained.series("train_loss"), "train_reconstruction": trained.series("train_reconstruction")],
+                          epochs: trained.epochs.count, seeds: streams.recorded)
     }
 
     /// Tables 5, 6 and 9: train on the normal classes, score every test image.

@@ -9,7 +9,7 @@ import StudyKit
 public struct AnomalySectionOptions: ParsableArguments {
     @OptionGroup public var common: SectionRunOptions
 
-    @Option(help: "Comma-separated experiments to run: held-out-class (Tables 5, 9), label-fraction (Table 6), feedback (section 5), generation (Figures 2, 3); default all. A selection's report goes to results/scratch/.")
+    @Option(help: "Comma-separated experiments to run: held-out-class (Tables 5, 9), label-fraction (Table 6), feedback (section 5), generation (Figures 2, 3), activity-held-out (Table 11, UCI-HAR); default all. A selection's report goes to results/scratch/.")
     public var experiments: String?
 
     public init() {}
@@ -35,9 +35,13 @@ public struct AnomalySectionOptions: ParsableArguments {
             cells: { AnomalyCells(plan: AnomalyProfilePlan($0)).cells(experiments: selection) },
             selectionIsComplete: selection == Set(AnomalyExperiment.allCases),
             seedsPerCell: { AnomalyProfilePlan($0).seeds(for: .mnist).count },
+            absentData: SectionContext.absentActivityData,
             train: { cell, progress, context in
-                try AnomalyCells.run(cell, data: try context.data(try ImageDatasetName(parsing: cell.dataset)),
-                                     progress: progress)
+                if cell.dataset == ActivityHeldOut.dataset {
+                    return try AnomalyCells.runActivity(cell, data: try context.activityData(), progress: progress)
+                }
+                return try AnomalyCells.run(cell, data: try context.data(try ImageDatasetName(parsing: cell.dataset)),
+                                            progress: progress)
             },
             afterTraining: { context, summary in
                 // Figure 4 shows real images and needs the data set, so it is drawn when this

@@ -54,7 +54,63 @@ public struct ClassificationCells {
                 }
             }
         }
+        let activity = section.activityTable
+        for setting in activity.settings {
+            for model in ActivityTable.models where filter?.contains(model) ?? true {
+                for seed in plan.seeds {
+                    cells.append(activityConfiguration(table: activity, setting: setting, model: model, seed: seed))
+                }
+            }
+        }
         return cells
+    }
+
+    /// A Table 10 cell: the recurrent model of Table 15 on UCI-HAR, RMSprop lr 0.001 (appendix
+    /// A.3), α = 768 (the input features, 128 × 6, the paper-wide rule), windows for images.
+    func activityConfiguration(table: ActivityTable, setting: LabelSetting, model: ModelName, seed: UInt64) -> CellConfiguration {
+        var budget: Int?
+        if case .budget(let count) = setting { budget = count }
+        let parameters = ClassificationCellParameters(
+            table: table.number, epochs: plan.epochs(for: model), batchSize: PaperOneSettings.batchSize,
+            learningRate: Double(PaperOneSettings.recurrentLearningRate), rmspropRho: Double(PaperOneSettings.rho),
+            classWeight: Double(PaperOneSettings.classWeight(inputFeatures: ActivityWindows.windowSize)),
+            likelihood: .gaussianLearnedVariance, labelSampling: .classBalanced,
+            trainImages: plan.trainImages(for: model) ?? ActivityTable.trainWindows,
+            testImages: plan.testImages(for: model) ?? ActivityTable.testWindows, labelBudget: budget)
+        return CellConfiguration(section: section.name, dataset: ActivityTable.dataset, model: model.description,
+                                 setting: setting.description, seed: seed, profile: plan.profile,
+                                 hyperparameters: parameters.dictionary)
+    }
+
+    /// Trains and evaluates a Table 10 cell on UCI-HAR (`data`: both splits, standardised).
+    public static func runActivity(_ cell: CellConfiguration, data fullData: ActivityData,
+                                   progress: CellProgress? = nil) throws -> CellResult {
+        let model = try ModelName(parsing: cell.model)
+        guard model.variant.hasClassifier, model.architecture == .recurrent else {
+            throw StudyError.invalidArgument("cell \(cell.id): Table 10 compares SS_RNN and ES_RNN, not \(model)")
+        }
+        let parameters = try ClassificationCellParameters(decoding: cell)
+        let data = fullData.prefix(train: parameters.trainImages, test: parameters.testImages)
+        let settings = parameters.settings
+        let streams = RunStreams(seed: cell.seed)
+        var labelGenerator = streams.labels
+        let labeled = try parameters.labelBudget.map {
+            try Splits.labeledSubset(labels: data.train.labels, count: $0, balanced: true, generator: &labelGenerator)
+        } ?? Array(0..<data.train.count)
+        var initialisation = streams.initialisation
+        var network = RecurrentSemiSupervisedVAE(recurrentVariant: model.variant, classCount: ActivityData.classCount,
+                                                 classWeight: settings.classWeight, generator: &initialisation)
+        let history = try trainSemiSupervised(&network, data: data, labeledIndices: labeled, settings: settings,
+                                              streams: streams) { log in progress?.epochFinished(log.epoch, of: settings.epochs) }
+        guard let last = history.last, let accuracy = last.metrics["accuracy"], let logLoss = last.metrics["log_loss"] else {
+            throw StudyError.invalidArgument("cell \(cell.id): model \(model) gave no test accuracy")
+        }
+        return CellResult(
+            metrics: ["accuracy": accuracy, "log_loss": logLoss, "train_loss": last.trainLoss,
+                      "labeled_points": Double(labeled.count)],
+            history: ["accuracy": history.series("accuracy"), "log_loss": history.series("log_loss"),
+                      "train_loss": history.series("train_loss")],
+            epochs: history.epochs.count, seeds: streams.recorded)
     }
 
     func configuration(table: ClassificationTable, setting: LabelSetting, model: ModelName,
@@ -108,6 +164,8 @@ public struct ClassificationCells {
                                                  classWeight: settings.classWeight, generator: &initialisation)
             history = try trainSemiSupervised(&network, data: data, exampleShape: [784], labeledIndices: labeled,
                                               settings: settings, streams: streams, epochFinished: report)
+        case .recurrent:
+            throw StudyError.invalidArgument("cell \(cell.id): the recurrent model reads UCI-HAR windows (ClassificationCells.runActivity), not images")
         case .convolutional:
             var network = ConvolutionalSemiSupervisedVAE(convolutionalVariant: model.variant, classCount: data.classCount,
                                                          classWeight: settings.classWeight, generator: &initialisation)

@@ -10,7 +10,7 @@ import StudyKit
 public struct ClassificationSectionOptions: ParsableArguments {
     @OptionGroup public var common: SectionRunOptions
 
-    @Option(help: "Comma-separated models to run (SS_D, ES_D, SS_CNN, ES_CNN); default all. A selection's report goes to results/scratch/.")
+    @Option(help: "Comma-separated models to run (SS_D, ES_D, SS_CNN, ES_CNN, SS_RNN, ES_RNN); default all. A selection's report goes to results/scratch/.")
     public var models: String?
 
     public init() {}
@@ -26,14 +26,18 @@ public struct ClassificationSectionOptions: ParsableArguments {
         let modelFilter = try parsedModels()
         let driver = SectionDriver(section: section.name, paper: "semisupervised-vae", options: common,
                                    commandName: commandName)
-        let complete = modelFilter.map { Set(ClassificationSection.models).isSubset(of: $0) } ?? true
+        let complete = modelFilter.map { Set(ClassificationSection.models + ActivityTable.models).isSubset(of: $0) } ?? true
         try driver.run(
             cells: { profile in ClassificationCells(section: section, plan: ClassificationProfilePlan(profile)).cells(models: modelFilter) },
             selectionIsComplete: complete,
             seedsPerCell: { ClassificationProfilePlan($0).seeds.count },
+            absentData: SectionContext.absentActivityData,
             train: { cell, progress, context in
-                try ClassificationCells.run(cell, data: try context.data(try ImageDatasetName(parsing: cell.dataset)),
-                                            progress: progress)
+                if cell.dataset == ActivityTable.dataset {
+                    return try ClassificationCells.runActivity(cell, data: try context.activityData(), progress: progress)
+                }
+                return try ClassificationCells.run(cell, data: try context.data(try ImageDatasetName(parsing: cell.dataset)),
+                                                   progress: progress)
             },
             report: { input in try ClassificationReport(section: section, input: input).write() })
     }

@@ -37,6 +37,9 @@ struct VAEBench: ParsableCommand {
     @Flag(help: "Time only the t-SNE map (and openTSNE beside it); bench.json then holds only these figures, so pass another --output to keep the full one.")
     var tsneOnly = false
 
+    @Flag(help: "Time only the Table 16 model (Small-NORB 96x96x2 and dSprites 64x64x1 steps, βVAE score points); bench.json then holds only these figures, so pass another --output to keep the full one.")
+    var table16Only = false
+
     @Option(help: "Python that runs the openTSNE reference (a venv with openTSNE; see tools/bench/tsne_reference.py).")
     var tsnePython = "python3"
 
@@ -52,8 +55,15 @@ struct VAEBench: ParsableCommand {
         if verbose { print(status.summary); print(BLAS.configuration) }
         if breakdown { rawUpdateTiming(); try denseStepBreakdown(steps: steps); return }
         var report = BenchReport(status: status)
+        if table16Only {
+            try report.measureTable16(steps: max(3, steps / 4))
+            report.printTable()
+            try report.write(to: URL(fileURLWithPath: output))
+            return
+        }
         if !tsneOnly { try report.measureAll(steps: steps, torchReference: torchReference) }
         if !tsneOnly { try report.measureVABC(steps: steps) }
+        if !tsneOnly { try report.measureTable16(steps: max(3, steps / 4)) }
         report.measureTSNE(python: tsnePython, script: tsneReference)
         report.printTable()
         try report.write(to: URL(fileURLWithPath: output))

@@ -60,7 +60,9 @@ final class SmokeSectionTests: XCTestCase {
 
         let store = RunStore(root: results.appendingPathComponent("scratch/runs"))
         let runs = try store.allRecords(section: "semiunsupervised-auc")
-        let cells = AnomalyCells(plan: plan).cells()
+        // Table 11 needs the UCI-HAR inertial signals, which the mirror lacks: reported, not run.
+        let cells = AnomalyCells(plan: plan).cells().filter { $0.dataset != ActivityHeldOut.dataset }
+        XCTAssertTrue(report.contains("not run: data absent"), "Table 11's rows without the UCI-HAR signals")
         XCTAssertEqual(Set(runs.map(\.id)), Set(cells.map(\.id)))
         for run in runs where run.configuration.hyperparameters["experiment"]?.stringValue == "held-out-class" {
             for key in ["auc", "auc_monte_carlo", "auc_negative_elbo", "fpr_at_recall_90"] {

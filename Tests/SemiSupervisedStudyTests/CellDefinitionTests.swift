@@ -6,10 +6,10 @@ import XCTest
 final class CellDefinitionTests: XCTestCase {
     func testSectionsExpandIntoTheTablesCells() {
         let quick = ClassificationCells(section: .semiSupervisedTables, plan: ClassificationProfilePlan(.quick)).cells()
-        XCTAssertEqual(quick.count, 2 * 2 * 4 * 2, "2 tables × 2 budgets × 4 models × 2 seeds")
+        XCTAssertEqual(quick.count, 2 * 2 * 4 * 2 + 2 * 2 * 2, "2 tables × 2 budgets × 4 models × 2 seeds, and Table 10: 2 budgets × SS_RNN, ES_RNN × 2 seeds")
         XCTAssertEqual(Set(quick.map(\.id)).count, quick.count, "every cell has its own id")
         let paper = ClassificationCells(section: .decoderRegularizer, plan: ClassificationProfilePlan(.paper)).cells()
-        XCTAssertEqual(paper.count, 2 * 1 * 4 * 10)
+        XCTAssertEqual(paper.count, 2 * 1 * 4 * 10 + 1 * 2 * 10, "Tables 4 and 8, and Table 10 with all labels")
         let first = quick[0]
         XCTAssertEqual(first.model, "SS_D")
         XCTAssertEqual(first.setting, "100 labels")
@@ -24,7 +24,7 @@ final class CellDefinitionTests: XCTestCase {
     func testUnknownModelsAndDataSetsAreRefusedWithTheKnownNames() {
         XCTAssertThrowsError(try ModelName(parsing: "SS_X")) { error in
             XCTAssertEqual(String(describing: error),
-                           "unknown model 'SS_X'; known models: SS_D, SS_CNN, ES_D, ES_CNN, EU_D, EU_CNN")
+                           "unknown model 'SS_X'; known models: SS_D, SS_CNN, SS_RNN, ES_D, ES_CNN, ES_RNN, EU_D, EU_CNN, EU_RNN")
         }
         XCTAssertThrowsError(try ImageDatasetName(parsing: "cifar")) { error in
             XCTAssertEqual(String(describing: error), "unknown data set 'cifar'; known: mnist, fashion-mnist")

@@ -51,7 +51,9 @@ final class SmokePipelineTests: XCTestCase {
                 XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
             }
             let runs = try RunStore(root: results.appendingPathComponent("scratch/runs")).allRecords(section: section.name)
+            // The UCI-HAR cells (Table 10) need the inertial signals, which the mirror lacks: not run.
             let expected = ClassificationCells(section: section, plan: ClassificationProfilePlan(.smoke)).cells()
+                .filter { $0.dataset != ActivityTable.dataset }
             XCTAssertEqual(Set(runs.map(\.id)), Set(expected.map(\.id)))
             for run in runs {
                 // One epoch on 2,000 images: every model must already beat chance (0.1) clearly

@@ -4,6 +4,10 @@ import VAEModels
 public enum ArchitectureKind: String, Codable, CaseIterable, Sendable {
     case dense = "D"            // Table 13
     case convolutional = "CNN"  // Table 14
+    case recurrent = "RNN"      // Table 15 (UCI-HAR)
+
+    /// The architectures of the image tables (Tables 13, 14).
+    public static let imageArchitectures: [ArchitectureKind] = [.dense, .convolutional]
 }
 
 /// A model of Table 2, such as `SS_D` or `ES_CNN`.

@@ -7,6 +7,8 @@ public enum PaperOneSettings {
     /// a per-pixel reconstruction loss, as the paper's section 4 rule asks (deviations.md).
     public static func classWeight(inputFeatures: Int) -> Float { Float(inputFeatures) }
     public static let learningRate: Float = 5e-4
+    /// Appendix A.3: the recurrent model (UCI-HAR) trains with 0.001.
+    public static let recurrentLearningRate: Float = 1e-3
     public static let rho: Float = 0.9
     public static let batchSize = 100
 }
@@ -14,6 +16,8 @@ public enum PaperOneSettings {
 /// The output distribution a cell records (a hashed hyperparameter that the cell reads back).
 public enum LikelihoodName: String, Codable, Sendable {
     case bernoulli
+    /// Table 15: a Gaussian per feature and step with a learned variance.
+    case gaussianLearnedVariance = "gaussian-learned-variance"
 }
 
 /// How a cell draws its labelled points.
@@ -29,6 +33,7 @@ extension LikelihoodName {
     public var likelihood: Likelihood {
         switch self {
         case .bernoulli: return .bernoulli
+        case .gaussianLearnedVariance: return .gaussianLearnedVariance
         }
     }
 }

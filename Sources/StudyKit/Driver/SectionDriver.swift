@@ -33,6 +33,25 @@ public final class SectionContext {
         self.reportFolder = reportFolder
         self.shard = shard
     }
+
+    /// The data store behind the cache (for data sets that are not images of a class table).
+    public var store: DataStore { data.store }
+
+    private var activity: ActivityData?
+
+    /// UCI-HAR, loaded the first time a cell asks for it.
+    public func activityData() throws -> ActivityData {
+        if let activity { return activity }
+        let loaded = try ActivityData.load(store: store)
+        activity = loaded
+        return loaded
+    }
+
+    /// Whether UCI-HAR's files are in data/ or the mirror (the inertial signals are not in this
+    /// project's mirror, so its cells are reported as not run there).
+    public static func absentActivityData(_ cell: CellConfiguration, _ context: SectionContext) -> String? {
+        cell.dataset == DatasetName.uciHAR.rawValue && !context.store.isAtHand(.uciHAR) ? DatasetName.uciHAR.rawValue : nil
+    }
 }
 
 /// The one driver of every paper-section executable (DomainBed's sweep and collector in one
@@ -67,11 +86,15 @@ public struct SectionDriver {
     }
 
     /// Runs the section. `cells` are the selected cells; `selectionIsComplete` says whether
-    /// they are all of the section's cells for the profile.
+    /// they are all of the section's cells for the profile. `absentData` names the data set a
+    /// cell needs when it is not at hand here (nil: the cell can run): such cells are not
+    /// trained, the run says so, and the report shows them as not run (their rows have no run
+    /// file), so a section can hold cells for data sets that only some machines have.
     public func run(
         cells: (Profile) throws -> [CellConfiguration],
         selectionIsComplete: Bool,
         seedsPerCell: (Profile) -> Int,
+        absentData: (CellConfiguration, SectionContext) -> String? = { _, _ in nil },
         train: (CellConfiguration, CellProgress, SectionContext) throws -> CellResult,
         afterTraining: (SectionContext, CellRunSummary) throws -> Void = { _, _ in },
         report: (SectionReportInput) throws -> SectionSummary
@@ -107,9 +130,21 @@ public struct SectionDriver {
 
         // 2. The missing cells.
         if !options.reportOnly {
+            var runnable: [CellConfiguration] = []
+            var absent: [String: Int] = [:]
+            for cell in selected {
+                if let dataset = absentData(cell, context), !store.isDone(cell) {
+                    absent[dataset, default: 0] += 1
+                } else {
+                    runnable.append(cell)
+                }
+            }
+            for (dataset, count) in absent.sorted(by: { $0.key < $1.key }) {
+                print("\(commandName): \(count) cell\(count == 1 ? "" : "s") not run: data set \(dataset) is absent from \(paths.dataRoot.path)\(paths.mirror.map { " and the mirror \($0.path)" } ?? "") (`make data` fetches it)")
+            }
             let runner = CellRunner(store: store, shard: shard, provenance: provenance,
                                     progress: ProgressReporter.standardOutput())
-            let summary = try runner.run(selected) { cell, progress in try train(cell, progress, context) }
+            let summary = try runner.run(runnable) { cell, progress in try train(cell, progress, context) }
             try afterTraining(context, summary)
         }
 
