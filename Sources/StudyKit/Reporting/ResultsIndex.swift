@@ -20,7 +20,7 @@ public enum ResultsIndex {
         var report = MarkdownReport(title: "Results")
         report.paragraph("Every section of the three papers that this repository regenerates, with its status and headline numbers. Each line links to the section's report; every number there comes from the run files in `runs/`. `make figures` regenerates all of them (`make figures SECTION=name` one); with every run file present it trains nothing and only redraws.")
         if !summaries.isEmpty {
-            report.paragraph("Training every run behind these reports took \(ProgressReporter.duration(seconds.reduce(0, +))) in all (the sum of the run files' own wall-clock times, on the machines each report's provenance names): what `make figures` costs from an empty `runs/` folder on a comparable machine.")
+            report.paragraph("Training every run behind these reports took \(ProgressReporter.duration(seconds.reduce(0, +))) in all: the sum of the run files' own wall-clock times, on the machines each report's provenance names (a run trained beside other jobs counts its slower time). That is roughly what `make figures` costs from an empty `runs/` folder on such a machine; the redraw from committed run files takes seconds.")
         }
         for (summary, time) in zip(summaries, seconds) {
             report.heading("[\(summary.title)](\(summary.section)/README.md)")
