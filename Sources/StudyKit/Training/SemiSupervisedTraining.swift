@@ -45,12 +45,31 @@ public func trainSemiSupervised<Encoder: ContextualLayer & InputDescribing, Deco
     exampleShape: [Int], labeledIndices: [Int], everyPointLabeled: Bool? = nil, settings: TrainingSettings,
     streams: RunStreams, epochFinished: (EpochLog) -> Void = { _ in }
 ) throws -> TrainingHistory {
+    try trainOnPlannedBatches(&model, examples: data.train, exampleShape: exampleShape, labeledIndices: labeledIndices,
+                              everyPointLabeled: everyPointLabeled, settings: settings, streams: streams,
+                              evaluate: { trained in
+                                  let metrics = ClassifierEvaluation(trained, images: data.test, exampleShape: exampleShape)
+                                  return ["accuracy": metrics.accuracy, "log_loss": metrics.logLoss]
+                              }, epochFinished: epochFinished)
+}
+
+/// The loop every paper-1 adapter shares: RMSprop, `BatchPlan` batches of `examples`, the
+/// first planned batch checked against the model, batch-norm statistics from training
+/// batches (a model without batch norm skips them), and `evaluate` after every epoch when the
+/// model has a classifier.
+func trainOnPlannedBatches<Encoder: ContextualLayer & InputDescribing, Decoder: ContextualLayer, Examples: LabeledExamples>(
+    _ model: inout VariationalAutoencoder<Encoder, Decoder>, examples: Examples, exampleShape: [Int],
+    labeledIndices: [Int], everyPointLabeled: Bool?, settings: TrainingSettings, streams: RunStreams,
+    evaluate: @escaping (VariationalAutoencoder<Encoder, Decoder>) -> [String: Double],
+    epochFinished: (EpochLog) -> Void
+) throws -> TrainingHistory {
     var optimizer = RMSprop(for: model, learningRate: settings.learningRate, rho: settings.rho)
     let variant: ModelVariant = !model.hasClassifier ? .unsupervisedVAE : (model.hasDecoder ? .semiSupervised : .supervisedEncoder)
-    var batches = PlannedImageBatches(
-        plan: BatchPlan(variant: variant, labeledIndices: labeledIndices, trainCount: data.train.count,
+    let trainCount = examples.labels.count
+    var batches = PlannedBatches(
+        plan: BatchPlan(variant: variant, labeledIndices: labeledIndices, trainCount: trainCount,
                         batchSize: settings.batchSize, generator: streams.batches, everyPointLabeled: everyPointLabeled),
-        images: data.train, exampleShape: exampleShape, classCount: model.classCount)
+        examples: examples, exampleShape: exampleShape, classCount: model.classCount)
     // The first planned batch checks that the data fits the model before any training
     // (it is consumed, as every run file so far was trained that way).
     try model.validate(batches.next())
@@ -58,14 +77,12 @@ public func trainSemiSupervised<Encoder: ContextualLayer & InputDescribing, Deco
         epochs: settings.epochs, context: ForwardContext(phase: .training, generator: SeededGeneratorBox(streams.noise)))
     let classCount = model.classCount
     loop.statisticsBatches = {
-        AnyBatchSource(PlannedImageBatches(
-            plan: BatchPlan(variant: .unsupervisedVAE, labeledIndices: [], trainCount: data.train.count,
+        AnyBatchSource(PlannedBatches(
+            plan: BatchPlan(variant: .unsupervisedVAE, labeledIndices: [], trainCount: trainCount,
                             batchSize: settings.batchSize, generator: streams.statistics),
-            images: data.train, exampleShape: exampleShape, classCount: classCount))
+            examples: examples, exampleShape: exampleShape, classCount: classCount))
     }
     return try loop.run(&model, optimizer: &optimizer, batches: &batches, evaluate: { _, trained in
-        guard trained.hasClassifier else { return [:] }
-        let metrics = ClassifierEvaluation(trained, images: data.test, exampleShape: exampleShape)
-        return ["accuracy": metrics.accuracy, "log_loss": metrics.logLoss]
+        trained.hasClassifier ? evaluate(trained) : [:]
     }, epochFinished: epochFinished)
 }
