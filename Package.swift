@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "semiunsupervised-auc", targets: ["SemiunsupervisedAUC"]),
         .executable(name: "vabc-negative-generation", targets: ["VABCNegativeGeneration"]),
         .executable(name: "betavae-smallnorb", targets: ["BetavaeSmallnorb"]),
+        .executable(name: "anodm-heatmaps", targets: ["AnoDMHeatmaps"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -115,6 +116,14 @@ let package = Package(
         .executableTarget(name: "BetavaeSmallnorb", dependencies: ["DisentanglementStudy", "StudyKit",
                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        // anodm on images: β-VAE + t-SNE anomaly scores (Tables 1, 2; Figures 2, 3, 4, 8).
+        .target(name: "AnoDMStudy",
+                dependencies: ["StudyKit", "Metrics", "Embedding", "VAEModels", "NeuralLayers", "TensorCore", "Randomness",
+                               "Datasets", "Experiments", "Reports",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: kernelSettings),
+        .executableTarget(name: "AnoDMHeatmaps", dependencies: ["AnoDMStudy", "StudyKit",
+                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "FetchData",
                           dependencies: ["Datasets", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "VAEBench",
@@ -149,6 +158,8 @@ let package = Package(
         // Paper 1's UCI-HAR cells (Tables 10, 11) end to end on a small set in the release's layout.
         .testTarget(name: "UCIHARCellsTests", dependencies: ["SemiSupervisedStudy", "AnomalyStudy", "StudyKit", "Datasets",
                     "Experiments"]),
+        .testTarget(name: "AnoDMStudyTests", dependencies: ["AnoDMStudy", "StudyKit", "Metrics", "Experiments", "Reports",
+                    "Datasets", "Randomness", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Randomness", "CZlib",
                                                      .product(name: "Crypto", package: "swift-crypto")]),
     ],

@@ -2,6 +2,7 @@ import Foundation
 import Metrics
 import NeuralLayers
 import Randomness
+import StudyKit
 import VAEModels
 
 /// What a trained model's anomaly scores on the test set give: the ROC area of the section's

@@ -12,6 +12,7 @@ public enum FigureKind: String, CaseIterable, Sendable {
     case scatter = "scatter"
     case vectorField = "vector-field"
     case ellipses = "ellipses"
+    case classScatter = "class-scatter"
 
     public var scriptName: String { rawValue + ".gp" }
 }
@@ -199,6 +200,20 @@ public struct Gnuplot: Sendable {
             variables["cbmax"] = colourRange.upperBound.description
         }
         try render(.heatmap, data: data, variables: variables, output: output)
+    }
+
+    /// 2-D points coloured by group (at most 10 colours), with group `highlighted` drawn on
+    /// top in black crosses: a t-SNE map coloured by class with the anomalous class marked.
+    public func classScatter(_ groups: [LineSeries], highlighted: Int? = nil, title: String = "",
+                             output: URL) throws {
+        if let highlighted, !groups.indices.contains(highlighted) {
+            throw GnuplotError.noData("highlighted group \(highlighted) is not one of the \(groups.count) groups")
+        }
+        let data = try Gnuplot.blocks(groups.map { ($0.name, $0.points.map { [$0.x, $0.y] }) }, xHeader: "x")
+        try render(.classScatter, data: data,
+                   variables: ["ngroups": String(groups.count), "highlight": String(highlighted ?? -1),
+                               "plottitle": Gnuplot.quote(title)],
+                   output: output)
     }
 
     /// Series as data blocks separated by two blank lines, each headed by

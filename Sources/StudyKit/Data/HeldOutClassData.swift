@@ -1,5 +1,4 @@
 import Datasets
-import StudyKit
 
 /// One class of an image data set declared anomalous (sections 3.1.3, 3.2.3): the model
 /// trains on the other classes and scores every test image.
@@ -16,6 +15,8 @@ public struct HeldOutClassData: Sendable {
     public let testPixels: [Float]
     /// Whether each test image belongs to the anomalous class (the positives of the ROC).
     public let testIsAnomalous: [Bool]
+    /// The original class of each test image (0..<classCount), in the same order.
+    public let testClasses: [Int32]
 
     /// Splits `data` (the whole training and test splits of the cell) around `anomalousClass`.
     public init(holdingOut anomalousClass: Int, from data: ImageClassificationData, classCount: Int = 10) {
@@ -31,6 +32,7 @@ public struct HeldOutClassData: Sendable {
         data.test.fillBatch(split.test, into: &pixels)
         testPixels = pixels
         testIsAnomalous = split.testIsAnomalous
+        testClasses = split.test.map { data.test.labels[$0] }
     }
 
     /// `images` with class `normalClasses[k]` relabeled k.

@@ -1,0 +1,39 @@
+import Experiments
+import XCTest
+@testable import AnoDMStudy
+
+/// The grid of cells per profile and the parameters every cell carries.
+final class AnoDMCellsTests: XCTestCase {
+    func testTheQuickGridRunsEveryClassAtTheFixedBetaAndTheWholeGridForTheHeatmapClasses() throws {
+        let cells = AnoDMCells(plan: AnoDMProfilePlan(.quick)).cells()
+        let grid = AnoDMProfilePlan.betaGrid.count
+        XCTAssertEqual(cells.count, 2 * (9 + grid), "9 classes at the fixed β and one class on the grid, per data set")
+        XCTAssertEqual(Set(cells.map(\.id)).count, cells.count)
+        XCTAssertTrue(AnoDMProfilePlan.betaGrid.contains(AnoDMProfilePlan.fixedBeta))
+        for cell in cells {
+            let parameters = try AnoDMCellParameters(decoding: cell)
+            let heatmap = AnoDMProfilePlan.heatmapClass(of: try .init(parsing: cell.dataset)) == parameters.anomalousClass
+            XCTAssertEqual(parameters.zBasedMap == true, heatmap)
+            if !heatmap { XCTAssertEqual(parameters.beta, AnoDMProfilePlan.fixedBeta) }
+            XCTAssertEqual(parameters.capacity, 0)
+            XCTAssertEqual(parameters.mapTrainingPoints, 3_000)
+        }
+        let paper = AnoDMCells(plan: AnoDMProfilePlan(.paper)).cells()
+        XCTAssertEqual(paper.count, 2 * 10 * grid * 3, "the whole grid for every class, three seeds")
+    }
+
+    func testBadParametersNameTheCell() throws {
+        var cell = AnoDMCells(plan: AnoDMProfilePlan(.smoke)).cells()[0]
+        cell.hyperparameters["beta"] = .number(0)
+        XCTAssertThrowsError(try AnoDMCellParameters(decoding: cell)) { error in
+            XCTAssertTrue("\(error)".contains("β 0.0 must be positive"), "\(error)")
+        }
+    }
+
+    func testStandardisationIsLabelFree() {
+        let values = AnoDMEvaluation.standardised([1, 2, 3, 4])
+        XCTAssertEqual(values.reduce(0, +), 0, accuracy: 1e-12)
+        XCTAssertEqual(values.map { $0 * $0 }.reduce(0, +) / 4, 1, accuracy: 1e-12)
+        XCTAssertEqual(AnoDMEvaluation.standardised([2, 2]), [0, 0], "a constant score stays constant")
+    }
+}
