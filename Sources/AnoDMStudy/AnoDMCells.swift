@@ -32,18 +32,23 @@ public struct AnoDMCells {
     /// Every cell of the profile, in a fixed order.
     public func cells() -> [CellConfiguration] {
         var cells: [CellConfiguration] = []
-        for dataset in ImageDatasetName.allCases {
-            for anomalous in plan.heldOutClasses {
-                let isHeatmapClass = AnoDMProfilePlan.heatmapClass(of: dataset) == anomalous
+        for dataset in AnoDMDataset.allCases {
+            for anomalous in plan.heldOutClasses(of: dataset) {
+                let isHeatmapClass = dataset.heatmapClass == anomalous
                 for beta in plan.betas(heatmap: isHeatmapClass) {
                     for seed in plan.seeds {
                         var parameters = AnoDMCellParameters(
                             beta: beta, capacity: 0, latentSize: AnoDMProfilePlan.latentSize, likelihood: .bernoulli,
                             epochs: plan.epochs, batchSize: 100, learningRate: 1e-3,
-                            trainImages: plan.trainImages ?? 60_000, testImages: plan.testImages ?? 10_000,
+                            trainImages: plan.trainImages ?? dataset.trainingImageCount,
+                            testImages: plan.testImages ?? dataset.testImageCount,
                             anomalousClass: anomalous, mapTrainingPoints: plan.mapTrainingPoints,
                             tsneIterations: plan.tsneIterations)
-                        parameters.zBasedMap = isHeatmapClass ? true : nil
+                        // Table 2 (μ- against z-based maps): the heatmap classes, every class of the
+                        // data sets only Table 2 and Table 1's last block read, every class in the
+                        // paper profile.
+                        let fitsZMap = isHeatmapClass || dataset.heatmapClass == nil || plan.profile == .paper
+                        parameters.zBasedMap = fitsZMap ? true : nil
                         cells.append(CellConfiguration(
                             section: Self.sectionName, dataset: dataset.rawValue, model: Self.model,
                             setting: Self.setting(anomalous: anomalous, beta: beta), seed: seed, profile: plan.profile,
@@ -60,22 +65,50 @@ public struct AnoDMCells {
         "class \(anomalous), β \(NumberText.compact(Float(beta)))"
     }
 
-    /// Runs one cell; `fullData` is the whole data set of the cell's `dataset`.
-    public static func run(_ cell: CellConfiguration, data fullData: ImageClassificationData,
+    /// Runs one cell; `images` are the whole training and test splits of the cell's data set.
+    public static func run(_ cell: CellConfiguration, images: (train: LabeledImages, test: LabeledImages),
                            progress: CellProgress? = nil) throws -> CellResult {
         let parameters = try AnoDMCellParameters(decoding: cell)
-        let data = fullData.prefix(train: parameters.trainImages, test: parameters.testImages)
-        let split = HeldOutClassData(holdingOut: parameters.anomalousClass, from: data)
+        let dataset = try AnoDMDataset(parsing: cell.dataset)
+        func firstImages(_ set: LabeledImages, _ count: Int) -> LabeledImages {
+            count < set.count ? set.subset(Array(0..<count)) : set
+        }
+        let split = HeldOutClassData(holdingOut: parameters.anomalousClass,
+                                     train: firstImages(images.train, parameters.trainImages),
+                                     test: firstImages(images.test, parameters.testImages), classCount: dataset.classCount)
         let streams = RunStreams(seed: cell.seed)
         var initialisation = streams.initialisation
-        var model = AnoDMDigitVAE(anoDMDigitsWithLatentSize: parameters.latentSize,
-                                  likelihood: parameters.likelihood.likelihood, beta: Float(parameters.beta),
-                                  capacity: Float(parameters.capacity), generator: &initialisation)
-        let history = try trainBetaVAE(&model, images: split.train, parameters: parameters, streams: streams) { log in
+        let (beta, capacity) = (Float(parameters.beta), Float(parameters.capacity))
+        let likelihood = parameters.likelihood.likelihood
+        switch dataset.architecture {
+        case .digits:
+            let model = AnoDMDigitVAE(anoDMDigitsWithLatentSize: parameters.latentSize, likelihood: likelihood,
+                                      beta: beta, capacity: capacity, generator: &initialisation)
+            return try run(model, split: split, architecture: .digits, parameters: parameters, streams: streams, progress: progress)
+        case .cifar10:
+            let model = AnoDMCIFARVAE(anoDMCIFARWithLatentSize: parameters.latentSize, likelihood: likelihood,
+                                      beta: beta, capacity: capacity, generator: &initialisation)
+            return try run(model, split: split, architecture: .cifar10, parameters: parameters, streams: streams, progress: progress)
+        case .smallNORB:
+            let model = AnoDMSmallNORBVAE(anoDMSmallNORBWithLatentSize: parameters.latentSize, likelihood: likelihood,
+                                          beta: beta, capacity: capacity, generator: &initialisation)
+            return try run(model, split: split, architecture: .smallNORB, parameters: parameters, streams: streams, progress: progress)
+        }
+    }
+
+    /// Trains `model` on the normal training images, then scores every test image.
+    static func run<Model: TrainableModel & LatentVariableModel>(
+        _ model: Model, split: HeldOutClassData, architecture: AnoDMImageArchitecture, parameters: AnoDMCellParameters,
+        streams: RunStreams, progress: CellProgress?
+    ) throws -> CellResult where Model.Batch == TrainingBatch {
+        var model = model
+        let history = try trainBetaVAE(&model, images: split.train, imageShape: architecture.imageShape,
+                                       parameters: parameters, streams: streams) { log in
             progress?.epochFinished(log.epoch, of: parameters.epochs)
         }
         var scoring = streams.stream("scoring")
-        let evaluation = try AnoDMEvaluation(model: model, split: split, parameters: parameters, generator: &scoring)
+        let evaluation = try AnoDMEvaluation(model: model, imageShape: architecture.imageShape, split: split,
+                                             parameters: parameters, generator: &scoring)
         var metrics = evaluation.metrics
         metrics["train_loss"] = history.last?.trainLoss
         metrics["normal_train_images"] = Double(split.train.count)
@@ -90,14 +123,16 @@ public struct AnoDMCells {
 
     /// Adam (anodm Table 3: learning rate 1e-3), batches of the normal training images in a
     /// fresh seeded order every epoch, the β-VAE objective of eq. 1.
-    static func trainBetaVAE(_ model: inout AnoDMDigitVAE, images: LabeledImages, parameters: AnoDMCellParameters,
-                             streams: RunStreams, epochFinished: (EpochLog) -> Void) throws -> TrainingHistory {
+    static func trainBetaVAE<Model: TrainableModel>(
+        _ model: inout Model, images: LabeledImages, imageShape: [Int], parameters: AnoDMCellParameters,
+        streams: RunStreams, epochFinished: (EpochLog) -> Void
+    ) throws -> TrainingHistory where Model.Batch == TrainingBatch {
         var optimizer = Adam(for: model, learningRate: Float(parameters.learningRate))
         var batches = PlannedImageBatches(
             plan: BatchPlan(variant: .unsupervisedVAE, labeledIndices: [], trainCount: images.count,
                             batchSize: parameters.batchSize, generator: streams.batches),
-            images: images, exampleShape: AnoDMImageArchitecture.digits.imageShape, classCount: 1)
-        let loop = TrainingLoop<AnoDMDigitVAE>(
+            images: images, exampleShape: imageShape, classCount: 1)
+        let loop = TrainingLoop<Model>(
             epochs: parameters.epochs, context: ForwardContext(phase: .training, generator: SeededGeneratorBox(streams.noise)))
         return try loop.run(&model, optimizer: &optimizer, batches: &batches, evaluate: { _, _ in [:] },
                             epochFinished: epochFinished)
@@ -153,8 +188,9 @@ public struct AnoDMCellParameters: CellHyperparameters, Equatable {
         guard beta > 0, capacity >= 0 else {
             throw StudyError.invalidArgument("cell \(cell.id): β \(beta) must be positive and C \(capacity) non-negative")
         }
-        guard (0..<10).contains(anomalousClass) else {
-            throw StudyError.invalidArgument("cell \(cell.id): anomalous_class \(anomalousClass) is outside 0..<10")
+        let classCount = try AnoDMDataset(parsing: cell.dataset).classCount
+        guard (0..<classCount).contains(anomalousClass) else {
+            throw StudyError.invalidArgument("cell \(cell.id): anomalous_class \(anomalousClass) is outside 0..<\(classCount) of \(cell.dataset)")
         }
         guard latentSize > 0, epochs > 0, batchSize > 0, mapTrainingPoints > 1, tsneIterations > 0 else {
             throw StudyError.invalidArgument("cell \(cell.id): sizes and counts must be positive")

@@ -24,9 +24,8 @@ struct AnoDMEvaluation {
     var metrics: [String: Double] = [:]
     var arrays: [String: RunArray] = [:]
 
-    init(model: AnoDMDigitVAE, split: HeldOutClassData, parameters: AnoDMCellParameters,
-         generator: inout SeededGenerator) throws {
-        let shape = AnoDMImageArchitecture.digits.imageShape
+    init<Model: LatentVariableModel>(model: Model, imageShape shape: [Int], split: HeldOutClassData,
+                                     parameters: AnoDMCellParameters, generator: inout SeededGenerator) throws {
         let latent = parameters.latentSize
         let context = BatchedInference.context()
         let isAnomaly = split.testIsAnomalous
@@ -56,7 +55,7 @@ struct AnoDMEvaluation {
         let test = codes(split.testPixels)
         let training = codes(trainingPixels)
         let reconstructions = BatchedInference.map(test.samples, exampleShape: [latent]) { z in
-            model.likelihood.mean(of: model.decode(latent: z, in: context))
+            model.likelihood.mean(of: model.decode(latent: z, classProbabilities: nil, in: context))
         }
         let reconstruction = try AnoDMScore.normalizedSquaredError(inputs: split.testPixels, reconstructions: reconstructions,
                                                                    exampleSize: shape.reduce(1, *))

@@ -190,7 +190,7 @@ struct FeedbackExperiment {
         var initialisation = streams.initialisation
         var model = DenseSemiSupervisedVAE(denseVariant: .semiSupervised, classCount: normalClassCount + 2,
                                            classWeight: parameters.settings.classWeight, generator: &initialisation)
-        let history = try trainSemiSupervised(&model, data: ImageClassificationData(name: split.dataset, train: train, test: split.normalTest),
+        let history = try trainSemiSupervised(&model, data: ImageClassificationData(name: split.normalData.name, train: train, test: split.normalTest),
                                               exampleShape: [784], labeledIndices: labeled, everyPointLabeled: true,
                                               settings: parameters.settings, streams: streams)
         return TrainedDetector(model: model, normalAccuracy: history.last?.metrics["accuracy"])

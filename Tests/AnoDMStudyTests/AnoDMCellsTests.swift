@@ -7,19 +7,31 @@ final class AnoDMCellsTests: XCTestCase {
     func testTheQuickGridRunsEveryClassAtTheFixedBetaAndTheWholeGridForTheHeatmapClasses() throws {
         let cells = AnoDMCells(plan: AnoDMProfilePlan(.quick)).cells()
         let grid = AnoDMProfilePlan.betaGrid.count
-        XCTAssertEqual(cells.count, 2 * (9 + grid), "9 classes at the fixed β and one class on the grid, per data set")
+        XCTAssertEqual(cells.count, 2 * (9 + grid) + 10 + 5,
+                       "MNIST and Fashion-MNIST: 9 classes at the fixed β and one class on the grid; CIFAR-10's 10 and Small-NORB's 5 classes at the fixed β")
         XCTAssertEqual(Set(cells.map(\.id)).count, cells.count)
         XCTAssertTrue(AnoDMProfilePlan.betaGrid.contains(AnoDMProfilePlan.fixedBeta))
         for cell in cells {
             let parameters = try AnoDMCellParameters(decoding: cell)
-            let heatmap = AnoDMProfilePlan.heatmapClass(of: try .init(parsing: cell.dataset)) == parameters.anomalousClass
-            XCTAssertEqual(parameters.zBasedMap == true, heatmap)
+            let dataset = try AnoDMDataset(parsing: cell.dataset)
+            let heatmap = dataset.heatmapClass == parameters.anomalousClass
+            XCTAssertEqual(parameters.zBasedMap == true, heatmap || dataset.heatmapClass == nil, "\(cell.label)")
             if !heatmap { XCTAssertEqual(parameters.beta, AnoDMProfilePlan.fixedBeta) }
             XCTAssertEqual(parameters.capacity, 0)
             XCTAssertEqual(parameters.mapTrainingPoints, 3_000)
+            XCTAssertEqual(parameters.trainImages, dataset.trainingImageCount)
         }
         let paper = AnoDMCells(plan: AnoDMProfilePlan(.paper)).cells()
-        XCTAssertEqual(paper.count, 2 * 10 * grid * 3, "the whole grid for every class, three seeds")
+        XCTAssertEqual(paper.count, (10 + 10 + 10 + 5) * grid * 3, "the whole grid for every class, three seeds")
+        XCTAssertTrue(try paper.allSatisfy { try AnoDMCellParameters(decoding: $0).zBasedMap == true }, "Table 2 has every class")
+    }
+
+    func testSmallNORBClassOutsideItsFiveCategoriesIsRefused() throws {
+        var cell = try XCTUnwrap(AnoDMCells(plan: AnoDMProfilePlan(.smoke)).cells().first { $0.dataset == "smallnorb" })
+        cell.hyperparameters["anomalous_class"] = .number(7)
+        XCTAssertThrowsError(try AnoDMCellParameters(decoding: cell)) { error in
+            XCTAssertTrue("\(error)".contains("outside 0..<5 of smallnorb"), "\(error)")
+        }
     }
 
     func testBadParametersNameTheCell() throws {

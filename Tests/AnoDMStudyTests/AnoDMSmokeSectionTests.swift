@@ -44,8 +44,13 @@ final class AnoDMSmokeSectionTests: XCTestCase {
 
         let store = RunStore(root: results.appendingPathComponent("scratch/runs"))
         let runs = try store.allRecords(section: AnoDMCells.sectionName)
-        XCTAssertEqual(Set(runs.map(\.id)), Set(AnoDMCells(plan: AnoDMProfilePlan(.smoke)).cells().map(\.id)))
+        let atHand = AnoDMCells(plan: AnoDMProfilePlan(.smoke)).cells().filter { ["mnist", "fashion-mnist"].contains($0.dataset) }
+        XCTAssertEqual(Set(runs.map(\.id)), Set(atHand.map(\.id)), "CIFAR-10 and Small-NORB are not in the mirror")
         XCTAssertEqual(runs.count, 6, "classes 3 and 7 in both data sets, two β for the heatmap class")
+        XCTAssertTrue(report.contains("**Not run here: CIFAR-10, Small-NORB.**"))
+        let singleSpaced = report.replacingOccurrences(of: " +", with: " ", options: .regularExpression)
+        XCTAssertTrue(singleSpaced.contains("| 3 (cat) | 0.604 | not run: data absent |"), "Table 1's CIFAR-10 rows say why they are empty")
+        XCTAssertTrue(singleSpaced.contains("| Small-NORB 4 (car) | 0.564 (0.5, 1.0) | not run: data absent |"))
         for run in runs {
             for key in ["auroc_reconstruction", "auroc_tsne_k1", "auroc_tsne_k3", "auroc_tsne_k5", "auroc_latent_distance",
                         "auroc_standardised", "auroc_mu_alpha_0.5", "auroc_normalized_alpha_0.5"] {

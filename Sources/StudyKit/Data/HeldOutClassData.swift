@@ -3,7 +3,9 @@ import Datasets
 /// One class of an image data set declared anomalous (sections 3.1.3, 3.2.3): the model
 /// trains on the other classes and scores every test image.
 public struct HeldOutClassData: Sendable {
-    public let dataset: ImageDatasetName
+    /// Paper 1's data set the images come from; nil for other image sets (AnoDM's CIFAR-10 and
+    /// Small-NORB), which only the anomaly scores read.
+    public let dataset: ImageDatasetName?
     public let anomalousClass: Int
     /// The normal classes, in order; class `normalClasses[k]` is label k for the classifier.
     public let normalClasses: [Int]
@@ -20,19 +22,26 @@ public struct HeldOutClassData: Sendable {
 
     /// Splits `data` (the whole training and test splits of the cell) around `anomalousClass`.
     public init(holdingOut anomalousClass: Int, from data: ImageClassificationData, classCount: Int = 10) {
+        self.init(holdingOut: anomalousClass, train: data.train, test: data.test, classCount: classCount, dataset: data.name)
+    }
+
+    /// Splits any labelled training and test images of `classCount` classes around
+    /// `anomalousClass`.
+    public init(holdingOut anomalousClass: Int, train trainImages: LabeledImages, test testImages: LabeledImages,
+                classCount: Int, dataset: ImageDatasetName? = nil) {
         precondition((0..<classCount).contains(anomalousClass), "HeldOutClassData: class \(anomalousClass) is outside 0..<\(classCount)")
-        dataset = data.name
+        self.dataset = dataset
         self.anomalousClass = anomalousClass
         normalClasses = (0..<classCount).filter { $0 != anomalousClass }
-        let split = Splits.holdOutClass(Int32(anomalousClass), trainLabels: data.train.labels, testLabels: data.test.labels)
-        train = Self.renumbered(data.train.subset(split.train), normalClasses: normalClasses)
-        normalTest = Self.renumbered(data.test.subset(split.test.filter { !split.testIsAnomalous[$0] }),
+        let split = Splits.holdOutClass(Int32(anomalousClass), trainLabels: trainImages.labels, testLabels: testImages.labels)
+        train = Self.renumbered(trainImages.subset(split.train), normalClasses: normalClasses)
+        normalTest = Self.renumbered(testImages.subset(split.test.filter { !split.testIsAnomalous[$0] }),
                                      normalClasses: normalClasses)
         var pixels: [Float] = []
-        data.test.fillBatch(split.test, into: &pixels)
+        testImages.fillBatch(split.test, into: &pixels)
         testPixels = pixels
         testIsAnomalous = split.testIsAnomalous
-        testClasses = split.test.map { data.test.labels[$0] }
+        testClasses = split.test.map { testImages.labels[$0] }
     }
 
     /// `images` with class `normalClasses[k]` relabeled k.
@@ -42,8 +51,12 @@ public struct HeldOutClassData: Sendable {
         return LabeledImages(pixels: images.pixels, labels: images.labels.map { index[Int($0)] }, shape: images.shape)
     }
 
-    /// The training and normal test images as the classification loop reads them.
+    /// The training and normal test images as the classification loop reads them (paper 1's
+    /// data sets only: the loop's data names its set).
     public var normalData: ImageClassificationData {
-        ImageClassificationData(name: dataset, train: train, test: normalTest)
+        guard let dataset else {
+            preconditionFailure("HeldOutClassData.normalData: the images are not one of paper 1's data sets")
+        }
+        return ImageClassificationData(name: dataset, train: train, test: normalTest)
     }
 }
