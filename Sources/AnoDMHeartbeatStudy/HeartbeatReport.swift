@@ -143,18 +143,18 @@ public struct HeartbeatReport {
         try ComparisonRow.write(csv, to: folder.appendingPathComponent("figure-5.csv"))
         report.table(markdown, caption: "AUROC, mean ± std over seeds, every encoder at β = \(NumberText.compact(Float(HeartbeatProfilePlan.fixedBeta))). \"oracle α\": the best α of the grid on the test set (the paper's selection); \"no test selection\": both scores standardised and averaged. The paper's Figure 5 prints no numbers (its TCN bars are Table 2's rows, below). Also as CSV: [figure-5.csv](figure-5.csv).")
         for (index, (name, value)) in protocols.enumerated() {
-            let series = encoders.enumerated().compactMap { offset, encoder -> ErrorBarSeries? in
-                // Encoders side by side around each class.
-                let points = classes.compactMap { anomalous -> (x: Double, mean: Double, std: Double)? in
-                    value(runs(encoder, anomalous)).map { (Double(anomalous + 1) + 0.12 * Double(offset - 1), $0.mean, $0.standardDeviation ?? 0) }
-                }
-                return points.isEmpty ? nil : ErrorBarSeries(name: "\(encoder.title) encoder", points: points)
+            let clusters = classes.map { anomalous in
+                BarCluster(label: Self.classTitles[anomalous], values: encoders.map { encoder in
+                    value(runs(encoder, anomalous)).map { ($0.mean, $0.standardDeviation ?? 0) }
+                })
             }
-            guard !series.isEmpty else { continue }
+            guard clusters.contains(where: { $0.values.contains { $0 != nil } }) else { continue }
             let file = folder.appendingPathComponent("figure-5-\(index == 0 ? "oracle" : "no-test-selection").png")
-            try input.gnuplot.linesWithErrorBars(
-                series, title: "Figure 5: AnoDM AUROC per held-out class (\(name), β \(NumberText.compact(Float(HeartbeatProfilePlan.fixedBeta))))",
-                xLabel: "held-out class: 1 = N, 2 = S, 3 = V, 4 = F, 5 = Q", yLabel: "test AUROC", output: file)
+            try input.gnuplot.groupedBars(
+                clusters, seriesNames: encoders.map { "\($0.title) encoder" },
+                title: "Figure 5: AnoDM test AUROC per held-out class (\(name), β \(NumberText.compact(Float(HeartbeatProfilePlan.fixedBeta))))",
+                xLabel: "held-out (anomalous) class", yLabel: "test AUROC (dashed: chance)", yRange: 0...1, reference: 0.5,
+                output: file)
             report.image(file, alt: "Figure 5, \(name)", report: reportURL)
 
             // The claim: the TCN beats both other encoders in every class.
@@ -175,7 +175,8 @@ public struct HeartbeatReport {
                 }
             }
             guard compared > 0 else { continue }
-            let verdict = wins == compared && compared == classes.count ? "holds here" : "does not hold here"
+            let verdict = compared < classes.count ? "not tested: \(compared) of \(classes.count) classes ran"
+                : (wins == compared ? "holds here" : "does not hold here")
             let significance = testable == 0
                 ? "with \(plan.seeds.count) seed per cell the paper's \"significantly\" cannot be tested; the sign per class is what is reported"
                 : "significantly above both (Welch, p < 0.05) in \(significant) of \(testable) classes over \(plan.seeds.count) seeds"
@@ -188,7 +189,7 @@ public struct HeartbeatReport {
                 }
             }
         }
-        report.paragraph("Points are the mean over seeds (bars: one standard deviation, zero with one seed), the three encoders side by side at each held-out class.")
+        report.paragraph("Bars are the mean over seeds (error bars: one standard deviation, none with one seed), the three encoders side by side for each held-out class.")
     }
 
     // MARK: Table 2
@@ -299,20 +300,20 @@ public struct HeartbeatReport {
         if let examples = try? input.store.array("examples", of: record), let normalCount = record.metrics["normal_examples"] {
             let (count, length) = (examples.shape[1], examples.shape[2])
             for (kind, range) in [("normal", 0..<Int(normalCount)), ("anomalous (class Q)", Int(normalCount)..<count)] where !range.isEmpty {
-                var series: [LineSeries] = []
+                var series: [ErrorBarSeries] = []
                 for (position, beat) in range.enumerated() {
-                    // Each beat one unit above the last, so they do not overlap.
+                    // Each beat 1.2 above the last, so they do not overlap.
                     let offset = Double(position) * 1.2
-                    func line(_ part: Int) -> [(x: Double, y: Double)] {
-                        (0..<length).map { (Double($0), Double(examples.values[(part * count + beat) * length + $0]) + offset) }
+                    func line(_ part: Int) -> [(x: Double, mean: Double, std: Double)] {
+                        (0..<length).map { (Double($0), Double(examples.values[(part * count + beat) * length + $0]) + offset, 0) }
                     }
-                    series.append(LineSeries(name: "beat \(position + 1), original", points: line(0)))
-                    series.append(LineSeries(name: "beat \(position + 1), reconstruction", points: line(1)))
+                    series.append(ErrorBarSeries(name: "beat \(position + 1), original", points: line(0)))
+                    series.append(ErrorBarSeries(name: "beat \(position + 1), reconstruction", points: line(1)))
                 }
                 let file = folder.appendingPathComponent("figure-6a-\(kind.hasPrefix("normal") ? "normal" : "anomalous").png")
-                try input.gnuplot.learningCurve(series, title: "Figure 6a: \(kind) test beats and their reconstructions (seed \(seed))",
-                                                xLabel: "sample (125 Hz)", yLabel: "amplitude in [0, 1], beats stacked 1.2 apart",
-                                                output: file)
+                try input.gnuplot.linesWithErrorBars(series, title: "Figure 6a: \(kind) test beats and their reconstructions (TCN, seed \(seed))",
+                                                     xLabel: "sample (125 Hz)", yLabel: "amplitude in [0, 1], beats stacked 1.2 apart",
+                                                     output: file)
                 report.image(file, alt: "Figure 6a, \(kind) beats", report: reportURL)
             }
             let normal = AnoDMReport.summary([record], "mean_reconstruction_normal")?.mean
@@ -329,7 +330,7 @@ public struct HeartbeatReport {
             let drawn = groups.filter { !$0.points.isEmpty }
             let file = folder.appendingPathComponent("figure-6b-map.png")
             try input.gnuplot.classScatter(drawn, highlighted: drawn.firstIndex { $0.name.hasPrefix("Q") },
-                                           title: "Figure 6b: t-SNE map of latent means, class Q held out, TCN (seed \(seed))", output: file)
+                                           title: "Fig. 6b: t-SNE map, Q held out (TCN, seed \(seed))", output: file)
             report.image(file, alt: "Figure 6b, t-SNE map", report: reportURL)
         }
         if let scores = try? input.store.array("scores", of: record), let oracle = AnoDMReport.oracleAlpha([record], score: "mu") {
