@@ -107,6 +107,16 @@ public struct HeartbeatReport {
         return "Profile **\(plan.profile.rawValue)**: \(plan.seeds.count) seed(s) per cell; each cell holds one AAMI class out, trains a β-VAE (\(values(\.latentSize))-D latent, \(values { $0.likelihood.rawValue }) decoder, C = \(values(\.capacity))) with the encoder named and Table 3's Arrhythmia decoder, Adam (lr \(values(\.learningRate))), batch \(values(\.batchSize)), \(values(\.epochs)) epoch(s) over a stratified sample of \(trainBeats) normal training beats, and scores a stratified sample of \(testBeats) test beats (the same beats for every cell of a split). "
             + "Encoders (deviations.md): TCN of Table 3 (keras-tcn 2019: 64 filters, kernel 4, dilations 1…32, skip connections; 222,464 parameters), CNN (five stride-2 convolutions and FC 64; 218,768), LSTM (one layer of 235 units, last state; 222,780). The TCN runs at β \(heatmapBetas.isEmpty ? "—" : heatmapBetas) on class F. "
             + "t-SNE (ours, Barnes-Hut, perplexity 30, learning rate 200, \(values(\.tsneIterations)) iterations) maps the latent means of \(values(\.mapTrainingPoints)) normal training beats (a seeded sample) with every scored test beat; D_tSNE is the distance to the nearest training point in the map, D_RE the normalised squared error of a reconstruction decoded from one sampled z, N_tSNE (appendix F) D_tSNE divided by 0.5 times the mean pairwise training distance in the map. AUROC exact, ties counted half."
+            + trainingBudget(parameters)
+    }
+
+    /// The Adam steps of a cell against the paper's 50 epochs over the whole split.
+    func trainingBudget(_ parameters: [HeartbeatCellParameters]) -> String {
+        let steps = Set(parameters.compactMap { p in p.trainBeats.map { p.epochs * ($0 / p.batchSize) } }).sorted()
+        guard !steps.isEmpty else { return "" }
+        // 50 epochs of batch 100 over the 86,912 normal training beats with class F held out.
+        let paperSteps = 50 * ((HeartbeatSplit.publishedTrainCount - 642) / 100)
+        return " **Training budget:** \(steps.map { NumberText.grouped($0) }.joined(separator: "/")) Adam steps per cell, against about \(NumberText.grouped(paperSteps)) in the paper's protocol (50 epochs over the whole split, class F held out)\(steps.last! * 10 < paperSteps ? ": these models are far less trained than the paper's" : "")."
     }
 
     // MARK: Figure 5
@@ -144,7 +154,7 @@ public struct HeartbeatReport {
         report.table(markdown, caption: "AUROC, mean ± std over seeds, every encoder at β = \(NumberText.compact(Float(HeartbeatProfilePlan.fixedBeta))). \"oracle α\": the best α of the grid on the test set (the paper's selection); \"no test selection\": both scores standardised and averaged. The paper's Figure 5 prints no numbers (its TCN bars are Table 2's rows, below). Also as CSV: [figure-5.csv](figure-5.csv).")
         for (index, (name, value)) in protocols.enumerated() {
             let clusters = classes.map { anomalous in
-                BarCluster(label: Self.classTitles[anomalous], values: encoders.map { encoder in
+                BarCluster(label: Self.className(anomalous), values: encoders.map { encoder in
                     value(runs(encoder, anomalous)).map { ($0.mean, $0.standardDeviation ?? 0) }
                 })
             }
@@ -153,7 +163,7 @@ public struct HeartbeatReport {
             try input.gnuplot.groupedBars(
                 clusters, seriesNames: encoders.map { "\($0.title) encoder" },
                 title: "Figure 5: AnoDM test AUROC per held-out class (\(name), β \(NumberText.compact(Float(HeartbeatProfilePlan.fixedBeta))))",
-                xLabel: "held-out (anomalous) class", yLabel: "test AUROC (dashed: chance)", yRange: 0...1, reference: 0.5,
+                xLabel: "held-out class: N normal, S supraventricular, V ventricular, F fusion, Q paced/unclassifiable", yLabel: "test AUROC (dashed: chance)", yRange: 0...1, reference: 0.5,
                 output: file)
             report.image(file, alt: "Figure 5, \(name)", report: reportURL)
 
@@ -211,6 +221,11 @@ public struct HeartbeatReport {
         func oursText(_ best: (area: Summary, beta: Double, alpha: Double)?) -> String {
             best.map { "\(NumberFormat.summary($0.area, decimals: 3)) (\(NumberText.compact(Float($0.beta))), \($0.alpha))" } ?? "not run"
         }
+        let gridClasses = classes.filter { tcnBetas($0).count > 1 }.map(Self.className)
+        let fixedOnly = "β = \(NumberText.compact(Float(HeartbeatProfilePlan.fixedBeta))) only (the β the paper's own Arrhythmia rows pick in 9 of 10)"
+        let gridText = gridClasses.count == classes.count ? "every class ran over the β grid."
+            : gridClasses.isEmpty ? "every class ran at \(fixedOnly), so the oracle selects α only."
+            : "class \(gridClasses.joined(separator: ", ")) ran over a β grid, the others at \(fixedOnly), so their oracle selects α only."
         for anomalous in classes {
             let setting = "class \(Self.className(anomalous))"
             let mu = oracleBetaAlpha(anomalous, score: "mu"), z = oracleBetaAlpha(anomalous, score: "z")
@@ -237,7 +252,7 @@ public struct HeartbeatReport {
                          NumberFormat.fixed(paperNumber("AnoDM z", "average", "auroc"), decimals: 3),
                          NumberFormat.fixed(average("z"), decimals: 3), NumberFormat.fixed(average("honest"), decimals: 3)])
         try ComparisonRow.write(csv, to: folder.appendingPathComponent("table-2-arrhythmia.csv"))
-        report.table(markdown, caption: "The best AUROC over the TCN's β and the α grid (an oracle selection, as the paper's) of the mix with D_tSNE from a map of latent means μ or of one sampled z per beat; in the quick profile only class F has a β grid, the other classes have β = \(NumberText.compact(Float(HeartbeatProfilePlan.fixedBeta))) (the β the paper's own Arrhythmia rows pick in 9 of 10). The last column selects nothing on the test set. The averages need every class. Also as CSV: [table-2-arrhythmia.csv](table-2-arrhythmia.csv).")
+        report.table(markdown, caption: "The best AUROC over the TCN's β and the α grid (an oracle selection, as the paper's) of the mix with D_tSNE from a map of latent means μ or of one sampled z per beat; \(gridText) The last column selects nothing on the test set. The averages need every class. Also as CSV: [table-2-arrhythmia.csv](table-2-arrhythmia.csv).")
         if let mu = average("mu"), let honest = average("honest") {
             claims.append("**Oracle against no test selection (TCN, average over the five classes):** the oracle μ-based column averages \(NumberFormat.fixed(mu, decimals: 3)) (paper: \(NumberFormat.fixed(paperNumber("AnoDM mu", "average", "auroc"), decimals: 3))), the standardised mix at β 0.01 \(NumberFormat.fixed(honest, decimals: 3)): the test-set selection is worth \(NumberFormat.fixed(mu - honest, decimals: 3)) AUROC here.")
             headlines.append("TCN average AUROC \(NumberFormat.fixed(mu, decimals: 3)) oracle, \(NumberFormat.fixed(honest, decimals: 3)) without test selection (paper 0.940)")
@@ -319,7 +334,7 @@ public struct HeartbeatReport {
             let normal = AnoDMReport.summary([record], "mean_reconstruction_normal")?.mean
             let anomalousError = AnoDMReport.summary([record], "mean_reconstruction_anomalous")?.mean
             if let normal, let anomalousError {
-                report.paragraph("Mean D_RE over the test beats: \(NumberFormat.fixed(normal, decimals: 4)) for normal beats, \(NumberFormat.fixed(anomalousError, decimals: 4)) for class Q: the anomalous beats are reconstructed \(anomalousError > normal ? "worse" : "no worse") on average (the paper: normal beats well, anomalous ones with larger errors).")
+                report.paragraph("Mean D_RE over the test beats: \(NumberFormat.fixed(normal, decimals: 4)) for normal beats, \(NumberFormat.fixed(anomalousError, decimals: 4)) for class Q: \(anomalousError > normal ? "the anomalous beats are reconstructed worse on average, as the paper's Figure 6a shows (normal beats well, anomalous ones with larger errors)" : "the anomalous beats are reconstructed no worse on average, unlike the paper's Figure 6a (normal beats well, anomalous ones with larger errors)").")
             }
         }
         if let coordinates = try? input.store.array("map", of: record), let classes = try? input.store.array("map_classes", of: record) {
@@ -350,7 +365,7 @@ public struct HeartbeatReport {
                                   output: file)
             report.image(file, alt: "Figure 6c, ROC curves", report: reportURL)
         }
-        report.paragraph("One seed, β \(NumberText.compact(Float(HeartbeatProfilePlan.fixedBeta))). Figure 6a: the first test beats of each kind in the test sample's seeded order, drawn over their reconstructions (decoded from one sampled z). Figure 6b: the normal training beats of the map and every scored test beat, coloured by class, class Q in black crosses.")
+        report.paragraph("The cell of seed \(seed), β \(NumberText.compact(Float(HeartbeatProfilePlan.fixedBeta))). Figure 6a: the first test beats of each kind in the test sample's seeded order, drawn over their reconstructions (decoded from one sampled z). Figure 6b: the normal training beats of the map and every scored test beat, coloured by class, class Q in black crosses.")
     }
 
     // MARK: Inter-patient split (ours)
