@@ -364,6 +364,8 @@ public struct HeartbeatReport {
             try input.gnuplot.roc(curves, title: "Figure 6c: ROC of the four scores, class Q held out, TCN, β \(NumberText.compact(Float(HeartbeatProfilePlan.fixedBeta)))",
                                   output: file)
             report.image(file, alt: "Figure 6c, ROC curves", report: reportURL)
+            if oracle.alpha == 0 { report.paragraph("The oracle α is 0 here, so the AnoDM curve coincides with the t-SNE curve and is hidden under it.") }
+            if oracle.alpha == 1 { report.paragraph("The oracle α is 1 here, so the AnoDM curve coincides with the reconstruction curve and is hidden under it.") }
         }
         report.paragraph("The cell of seed \(seed), β \(NumberText.compact(Float(HeartbeatProfilePlan.fixedBeta))). Figure 6a: the first test beats of each kind in the test sample's seeded order, drawn over their reconstructions (decoded from one sampled z). Figure 6b: the normal training beats of the map and every scored test beat, coloured by class, class Q in black crosses.")
     }
