@@ -20,24 +20,42 @@ import VAEModels
 ///   (k = 1), N_tSNE and, with `zBasedMap`, the z-based D_tSNE.
 /// - Without test-set selection: both scores standardised over the test points (mean 0,
 ///   standard deviation 1: label-free) and averaged, α = ½ (`auroc_standardised`).
-struct AnoDMEvaluation {
-    var metrics: [String: Double] = [:]
-    var arrays: [String: RunArray] = [:]
+public struct AnoDMEvaluation {
+    public var metrics: [String: Double] = [:]
+    public var arrays: [String: RunArray] = [:]
+    /// The reconstruction of every test example (decoded from its sampled z), one after
+    /// another; not stored with the run (the ECG section keeps a few for its Figure 6).
+    public var testReconstructions: [Float] = []
 
     init<Model: LatentVariableModel>(model: Model, imageShape shape: [Int], split: HeldOutClassData,
                                      parameters: AnoDMCellParameters, generator: inout SeededGenerator) throws {
-        let latent = parameters.latentSize
-        let context = BatchedInference.context()
-        let isAnomaly = split.testIsAnomalous
-
         // The training subset of the map: a seeded sample of the normal training images.
         var order = Array(0..<split.train.count)
         order.shuffle(using: &generator)
         let mapIndices = Array(order.prefix(min(parameters.mapTrainingPoints, split.train.count)))
         var trainingPixels: [Float] = []
         split.train.fillBatch(mapIndices, into: &trainingPixels)
+        let trainingLabels = mapIndices.map { Float(split.normalClasses[Int(split.train.labels[$0])]) }
+        try self.init(model: model, exampleShape: shape,
+                      mapTrainingInputs: trainingPixels, mapTrainingClasses: trainingLabels,
+                      testInputs: split.testPixels, testClasses: split.testClasses.map(Float.init),
+                      isAnomaly: split.testIsAnomalous, tsneIterations: parameters.tsneIterations,
+                      zBasedMap: parameters.zBasedMap == true, generator: &generator)
+    }
 
-        // μ and one sampled z per image; the reconstruction of a test image decodes its z.
+    /// The evaluation of any β-VAE on examples of `exampleShape`: `mapTrainingInputs` are the
+    /// normal training examples of the map (already sampled), `testInputs` every test example;
+    /// the classes are only stored for the figures.
+    public init<Model: LatentVariableModel>(
+        model: Model, exampleShape shape: [Int], mapTrainingInputs trainingPixels: [Float], mapTrainingClasses: [Float],
+        testInputs: [Float], testClasses: [Float], isAnomaly: [Bool], tsneIterations: Int, zBasedMap: Bool,
+        generator: inout SeededGenerator
+    ) throws {
+        let latent = model.latentSize
+        let context = BatchedInference.context()
+        let mapPoints = mapTrainingClasses.count
+
+        // μ and one sampled z per example; the reconstruction of a test example decodes its z.
         func codes(_ pixels: [Float]) -> (means: [Float], samples: [Float]) {
             var means: [Float] = [], samples: [Float] = []
             BatchedInference.forEachChunk(of: pixels, exampleShape: shape) { _, inputs in
@@ -52,15 +70,16 @@ struct AnoDMEvaluation {
             }
             return (means, samples)
         }
-        let test = codes(split.testPixels)
+        let test = codes(testInputs)
         let training = codes(trainingPixels)
         let reconstructions = BatchedInference.map(test.samples, exampleShape: [latent]) { z in
             model.likelihood.mean(of: model.decode(latent: z, classProbabilities: nil, in: context))
         }
-        let reconstruction = try AnoDMScore.normalizedSquaredError(inputs: split.testPixels, reconstructions: reconstructions,
+        testReconstructions = reconstructions
+        let reconstruction = try AnoDMScore.normalizedSquaredError(inputs: testInputs, reconstructions: reconstructions,
                                                                    exampleSize: shape.reduce(1, *))
 
-        let tsne = TSNE(iterations: parameters.tsneIterations)
+        let tsne = TSNE(iterations: tsneIterations)
         var mapGenerator = generator.derived("tsne mu")
         let map = try JointMap(trainingMeans: training.means, testMeans: test.means, dimensions: latent, tsne: tsne,
                                generator: &mapGenerator)
@@ -90,9 +109,9 @@ struct AnoDMEvaluation {
         metrics["mean_reconstruction_anomalous"] = Self.mean(reconstruction, where: isAnomaly)
         metrics["anomalous_test_images"] = Double(isAnomaly.filter { $0 }.count)
         metrics["normal_test_images"] = Double(isAnomaly.filter { !$0 }.count)
-        metrics["map_training_points"] = Double(mapIndices.count)
+        metrics["map_training_points"] = Double(mapPoints)
 
-        if parameters.zBasedMap == true {
+        if zBasedMap {
             var zGenerator = generator.derived("tsne z")
             let zMap = try JointMap(trainingMeans: training.samples, testMeans: test.samples, dimensions: latent,
                                     tsne: tsne, generator: &zGenerator)
@@ -103,10 +122,8 @@ struct AnoDMEvaluation {
         }
 
         // Figure 3 redraws the map, Figure 4 the ROC curves of the four scores.
-        let testLabels = split.testClasses.map(Float.init)
-        let trainingLabels = mapIndices.map { Float(split.normalClasses[Int(split.train.labels[$0])]) }
-        arrays["map"] = RunArray(shape: [mapIndices.count + isAnomaly.count, 2], values: map.trainingMap + map.testMap)
-        arrays["map_classes"] = RunArray(shape: [mapIndices.count + isAnomaly.count], values: trainingLabels + testLabels)
+        arrays["map"] = RunArray(shape: [mapPoints + isAnomaly.count, 2], values: map.trainingMap + map.testMap)
+        arrays["map_classes"] = RunArray(shape: [mapPoints + isAnomaly.count], values: mapTrainingClasses + testClasses)
         arrays["scores"] = RunArray(shape: [4, isAnomaly.count],
                                     values: (reconstruction + distances[0] + latentDistance).map(Float.init)
                                         + isAnomaly.map { $0 ? 1 : 0 })
@@ -119,17 +136,17 @@ struct AnoDMEvaluation {
         }
     }
 
-    static func alphaKey(_ name: String, _ alpha: Double) -> String { "auroc_\(name)_alpha_\(alpha)" }
+    public static func alphaKey(_ name: String, _ alpha: Double) -> String { "auroc_\(name)_alpha_\(alpha)" }
 
     /// (x − mean) / standard deviation over the values themselves.
-    static func standardised(_ values: [Double]) -> [Double] {
+    public static func standardised(_ values: [Double]) -> [Double] {
         let mean = values.reduce(0, +) / Double(values.count)
         let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
         let deviation = variance > 0 ? variance.squareRoot() : 1
         return values.map { ($0 - mean) / deviation }
     }
 
-    static func mean(_ values: [Double], where mask: [Bool]) -> Double? {
+    public static func mean(_ values: [Double], where mask: [Bool]) -> Double? {
         var total = 0.0, count = 0
         for (value, keep) in zip(values, mask) where keep { total += value; count += 1 }
         return count == 0 ? nil : total / Double(count)

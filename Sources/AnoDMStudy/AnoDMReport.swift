@@ -54,18 +54,23 @@ public struct AnoDMReport {
     }
 
     /// A metric over the seeds of `runs` (nil when none has it).
-    static func summary(_ runs: [RunRecord], _ metric: String) -> Summary? {
+    public static func summary(_ runs: [RunRecord], _ metric: String) -> Summary? {
         Summary(runs.compactMap { $0.metrics[metric] }.filter(\.isFinite))
     }
 
     /// A summary as a table cell, or why there is none.
-    static func cell(_ summary: Summary?, _ dataset: AnoDMDataset) -> String {
+    public static func cell(_ summary: Summary?, _ dataset: AnoDMDataset) -> String {
         summary.map { NumberFormat.summary($0, decimals: 3) } ?? notRun(dataset)
+    }
+
+    /// A summary as a table cell: "not run" when no run has the number.
+    public static func cell(_ summary: Summary?) -> String {
+        summary.map { NumberFormat.summary($0, decimals: 3) } ?? "not run"
     }
 
     /// The best mean AUROC over α of the mix named `score` ("mu", "normalized", "z"), with its α:
     /// the paper's selection of α on the test set.
-    static func oracleAlpha(_ runs: [RunRecord], score: String) -> (area: Summary, alpha: Double)? {
+    public static func oracleAlpha(_ runs: [RunRecord], score: String) -> (area: Summary, alpha: Double)? {
         AnoDMCells.alphas.compactMap { alpha -> (Summary, Double)? in
             summary(runs, AnoDMEvaluation.alphaKey(score, alpha)).map { ($0, alpha) }
         }.max { $0.0.mean < $1.0.mean }

@@ -13,6 +13,7 @@ public enum FigureKind: String, CaseIterable, Sendable {
     case vectorField = "vector-field"
     case ellipses = "ellipses"
     case classScatter = "class-scatter"
+    case groupedBars = "grouped-bars"
 
     public var scriptName: String { rawValue + ".gp" }
 }

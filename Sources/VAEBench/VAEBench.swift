@@ -63,6 +63,7 @@ struct VAEBench: ParsableCommand {
         }
         if !tsneOnly { try report.measureAll(steps: steps, torchReference: torchReference) }
         if !tsneOnly { try report.measureVABC(steps: steps) }
+        if !tsneOnly { try report.measureHeartbeatEncoders(steps: max(3, steps / 4)) }
         if !tsneOnly { try report.measureTable16(steps: max(3, steps / 4)) }
         report.measureTSNE(python: tsnePython, script: tsneReference)
         report.printTable()

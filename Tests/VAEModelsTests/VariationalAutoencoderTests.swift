@@ -43,6 +43,10 @@ final class VariationalAutoencoderTests: XCTestCase {
               "AnoDM Small-NORB")
         check(TCNHeartbeatVAE(tcnHeartbeatWithLatentSize: 2, likelihood: .bernoulli, beta: 1, generator: &generator),
               "AnoDM Arrhythmia (TCN)")
+        check(CNNHeartbeatVAE(cnnHeartbeatWithLatentSize: 2, likelihood: .bernoulli, beta: 1, generator: &generator),
+              "AnoDM Arrhythmia (CNN)")
+        check(LSTMHeartbeatVAE(lstmHeartbeatWithLatentSize: 2, likelihood: .bernoulli, beta: 1, generator: &generator),
+              "AnoDM Arrhythmia (LSTM)")
         let factor = FactorConvolutionalVAE(factorHeads: [("a", 3), ("b", 2)], imageSize: 16, imageChannels: 1, latentSize: 3,
                                             klWeight: 0.25, classWeight: 1, generator: &generator)
         check(factor, "Table 16")
