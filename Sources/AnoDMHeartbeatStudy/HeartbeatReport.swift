@@ -95,11 +95,7 @@ public struct HeartbeatReport {
     func protocolParagraph() -> String {
         let parameters = input.cells.compactMap { try? HeartbeatCellParameters(decoding: $0) }
         func values<T: Hashable & Comparable>(_ key: (HeartbeatCellParameters) -> T) -> String {
-            Set(parameters.map(key)).sorted().map { value -> String in
-                if let count = value as? Int { return NumberText.grouped(count) }
-                if let number = value as? Double { return NumberText.compact(Float(number)) }
-                return "\(value)"
-            }.joined(separator: "/")
+            AnoDMReport.distinctValues(parameters, key)
         }
         let trainBeats = values { $0.trainBeats ?? -1 }.replacingOccurrences(of: "-1", with: "all")
         let testBeats = values { $0.testBeats ?? -1 }.replacingOccurrences(of: "-1", with: "all")

@@ -120,15 +120,23 @@ public struct AnoDMReport {
                               seeds: plan.seeds.count, runs: records.count, headlines: headlines)
     }
 
+    /// The distinct values of one hyperparameter over `parameters`, ascending, as the
+    /// protocol paragraphs print them ("3", "0.01", "24,300/60,000").
+    public static func distinctValues<Parameters, T: Hashable & Comparable>(
+        _ parameters: [Parameters], _ key: (Parameters) -> T
+    ) -> String {
+        Set(parameters.map(key)).sorted().map { value -> String in
+            if let count = value as? Int { return NumberText.grouped(count) }
+            if let number = value as? Double { return NumberText.compact(Float(number)) }
+            return "\(value)"
+        }.joined(separator: "/")
+    }
+
     /// The protocol in words, built from the cells' configurations.
     func protocolParagraph() -> String {
         let parameters = input.cells.compactMap { try? AnoDMCellParameters(decoding: $0) }
         func values<T: Hashable & Comparable>(_ key: (AnoDMCellParameters) -> T) -> String {
-            Set(parameters.map(key)).sorted().map { value -> String in
-                if let count = value as? Int { return NumberText.grouped(count) }
-                if let number = value as? Double { return NumberText.compact(Float(number)) }
-                return "\(value)"
-            }.joined(separator: "/")
+            AnoDMReport.distinctValues(parameters, key)
         }
         let betaGrid = Set(parameters.map(\.beta)).sorted().map { NumberText.compact(Float($0)) }.joined(separator: ", ")
         return "Profile **\(plan.profile.rawValue)**: \(plan.seeds.count) seed(s) per cell; each cell holds one class out, trains the β-VAE of Table 3 (MNIST and Fashion-MNIST: two stride-2 convolutions, FC 128, FC 128; CIFAR-10 and Small-NORB: their own Table 3 networks; \(values(\.latentSize))-D latent; \(values { $0.likelihood.rawValue }) decoder; capacity C = \(values(\.capacity))) with Adam (lr \(values(\.learningRate))), batch \(values(\.batchSize)), \(values(\.epochs)) epoch(s) over the normal images among the first \(values(\.trainImages)) training images, and scores the first \(values(\.testImages)) test images. "

@@ -8,22 +8,15 @@ import VAEModels
 /// encoders of Figure 5 (TCN, CNN, LSTM) and Table 3's Arrhythmia decoder, batch 100 of
 /// 187-sample beats, Adam, a 10-D latent and a Bernoulli decoder, as the section's cells train.
 enum HeartbeatTiming {
-    static func step<Encoder>(_ initial: VariationalAutoencoder<Encoder, HeartbeatDecoder>, steps: Int,
+    static func step<Encoder>(_ model: VariationalAutoencoder<Encoder, HeartbeatDecoder>, steps: Int,
                               warmUp: Int = 2) throws -> StepTimings.Timing {
-        var model = initial
         var values = SeededGenerator(seed: 1)
         let beats = Tensor.randomUniform([100, 187, 1], lower: 0, upper: 1, using: &values)
         let batch = TrainingBatch(unlabeled: beats)
-        var optimizer = Adam(for: model)
         let context = ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 2))
-        var times: [Double] = []
-        for step in 0..<(warmUp + steps) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try trainingStep(&model, optimizer: &optimizer) { $0.loss(batch, in: context) }
-            if step >= warmUp { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }
+        return try StepTimings.time(model, optimizer: Adam(for: model), steps: steps, warmUp: warmUp) {
+            $0.loss(batch, in: context)
         }
-        times.sort()
-        return StepTimings.Timing(medianMilliseconds: times[times.count / 2], minimumMilliseconds: times[0])
     }
 }
 

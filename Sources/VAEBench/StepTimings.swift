@@ -26,16 +26,26 @@ enum StepTimings {
         return TrainingBatch(inputs: inputs, labels: labels, labeledMask: mask)
     }
 
-    /// Median and minimum wall time of `steps` training steps after `warmUp` untimed ones.
+    /// Median and minimum wall time of `steps` training steps after `warmUp` untimed ones
+    /// (RMSprop, as paper 1's models train).
     static func time<Encoder, Decoder>(_ model: VariationalAutoencoder<Encoder, Decoder>, batch: TrainingBatch,
                                        learningRate: Float, steps: Int, warmUp: Int = 3) throws -> Timing {
-        var model = model
-        var optimizer = RMSprop(for: model, learningRate: learningRate, rho: 0.9)
         let context = ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 1))
+        return try time(model, optimizer: RMSprop(for: model, learningRate: learningRate, rho: 0.9),
+                        steps: steps, warmUp: warmUp) { $0.loss(batch, in: context) }
+    }
+
+    /// Median and minimum wall time of `steps` steps of `optimizer` on `loss` after `warmUp`
+    /// untimed ones: the one timing loop of every model's step in the bench.
+    static func time<Model: ParameterCollection, Opt: Optimizer>(
+        _ model: Model, optimizer: Opt, steps: Int, warmUp: Int, loss: @differentiable(reverse) (Model) -> Tensor
+    ) throws -> Timing where Opt.Model == Model {
+        var model = model
+        var optimizer = optimizer
         var times: [Double] = []
         for step in 0..<(warmUp + steps) {
             let start = DispatchTime.now().uptimeNanoseconds
-            try trainingStep(&model, optimizer: &optimizer) { $0.loss(batch, in: context) }
+            try trainingStep(&model, optimizer: &optimizer, loss: loss)
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             if step >= warmUp { times.append(elapsed) }
         }

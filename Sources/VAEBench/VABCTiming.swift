@@ -17,16 +17,10 @@ enum VABCTiming {
         let inputs = Tensor(shape: [80, 784], unsafeUninitialized: { out in
             for i in out.indices { out[i] = pixels.uniformFloat() } })
         let batch = TrainingBatch(unlabeled: inputs, wanted: Tensor(shape: [80], scalars: (0..<80).map { $0 < 40 ? 1 : 0 }))
-        var optimizer = Adam(for: model)
         let context = ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 2))
-        var times: [Double] = []
-        for step in 0..<(warmUp + steps) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try trainingStep(&model, optimizer: &optimizer) { $0.loss(batch, in: context) }
-            if step >= warmUp { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }
+        return try StepTimings.time(model, optimizer: Adam(for: model), steps: steps, warmUp: warmUp) {
+            $0.loss(batch, in: context)
         }
-        times.sort()
-        return StepTimings.Timing(medianMilliseconds: times[times.count / 2], minimumMilliseconds: times[0])
     }
 }
 
