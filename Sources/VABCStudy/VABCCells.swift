@@ -113,6 +113,7 @@ public struct VABCCells {
         parameters.patience = plan.patience
         parameters.judgeSeed = plan.judgeSeed
         parameters.judgeEpochs = plan.judgeEpochs
+        parameters.judgeArchitecture = DigitJudge.architecture
         parameters.judgeTrainImages = plan.judgeTrainImages
         parameters.figureArrays = digit == Self.figureDigit && p == Self.figureProportion && seed == plan.mnistSeeds[0]
             && experiment == .mnist
@@ -133,6 +134,9 @@ public struct VABCCells {
         case .moons, .moonsWithoutAnnealing:
             return try MoonsExperiment(cell: cell, parameters: parameters, model: model).run(progress: progress)
         case .mnist, .gammaSweep:
+            if let architecture = parameters.judgeArchitecture, architecture != DigitJudge.architecture {
+                throw StudyError.invalidArgument("cell \(cell.id) is judged by the CNN '\(architecture)', but this code builds '\(DigitJudge.architecture)': the cell belongs to another version of the section")
+            }
             let data = try context.data(.mnist)
             let judge = try JudgeCache.shared.judge(seed: parameters.judgeSeed ?? 1, epochs: parameters.judgeEpochs ?? 2,
                                                     data: data.prefix(train: parameters.judgeTrainImages, test: nil))
@@ -168,6 +172,8 @@ public struct VABCCellParameters: CellHyperparameters, Equatable {
     public var patience: Int?
     public var judgeSeed: UInt64?
     public var judgeEpochs: Int?
+    /// `DigitJudge.architecture`: a changed judge makes new cells.
+    public var judgeArchitecture: String?
     /// The judge's training images (nil: all 60,000).
     public var judgeTrainImages: Int?
     /// Whether the cell stores the arrays of Figures 6, 7 and 8.
@@ -179,7 +185,8 @@ public struct VABCCellParameters: CellHyperparameters, Equatable {
              paperVariance = "paper_sigma2", effectiveVariance = "effective_sigma2", gammaStart = "gamma_start",
              gammaFinal = "gamma_final", unwantedProportion = "unwanted_proportion", moonsPoints = "moons_points",
              moonsNoise = "moons_noise", negativeDigit = "negative_digit", trainImages = "train_images",
-             validationShare = "validation_share", judgeSeed = "judge_seed", judgeEpochs = "judge_epochs", judgeTrainImages = "judge_train_images",
+             validationShare = "validation_share", judgeSeed = "judge_seed", judgeEpochs = "judge_epochs",
+             judgeArchitecture = "judge_architecture", judgeTrainImages = "judge_train_images",
              figureArrays = "figure_arrays"
     }
 

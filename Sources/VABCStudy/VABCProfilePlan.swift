@@ -7,7 +7,7 @@ import Experiments
 /// - quick: the default of `make figures`, sized for about 15 CPU-minutes on 2 shared cores:
 ///   the full grid with 3 MNIST seeds and 10 moons seeds, but MNIST cells train on the first
 ///   10,000 training images (9,000 after the validation share) for at most 6 epochs (E' = 5 of
-///   them annealing), early stopping with patience 2; the judge trains on all 60,000 once.
+///   them annealing), early stopping with patience 2; the judge trains on all 60,000 once (4 epochs).
 ///   Measured: about 10 s per MNIST cell, 2 s per moons cell (2 shared cores).
 /// - smoke: for tests: one seed, the figure fold only (digit 8, p = 0.2), 3,000 images, 2 epochs,
 ///   1,000 samples, one swept γ; a judge of one epoch on the same 3,000 images.
@@ -53,5 +53,5 @@ public struct VABCProfilePlan: Sendable {
     public var judgeSeed: UInt64 { 1 }
     /// The judge's training images (nil: all 60,000).
     public var judgeTrainImages: Int? { profile == .smoke ? 3_000 : nil }
-    public var judgeEpochs: Int { profile == .smoke ? 1 : 2 }
+    public var judgeEpochs: Int { profile == .smoke ? 1 : 4 }
 }

@@ -147,6 +147,28 @@ final class VABCUnitTests: XCTestCase {
         XCTAssertEqual(NegativeGeneration(probabilities: probabilities, classCount: 10, negativeClass: 2).error, 0)
     }
 
+    /// The cached judge judges exactly as the trained one: its file holds the batch-norm
+    /// statistics as well as the weights (inference normalises with them).
+    func testTheStoredJudgeRestoresWeightsAndBatchNormStatistics() {
+        var generator = SeededGenerator(seed: 5)
+        let trained = DigitJudge(generator: &generator)
+        for (index, statistics) in PopulationStatistics.runningStatistics(in: trained).enumerated() {
+            statistics.mean = statistics.mean.map { _ in Float(index + 1) * 0.3 }
+            statistics.variance = statistics.variance.map { _ in Float(index + 2) }
+        }
+        var other = SeededGenerator(seed: 6)
+        var restored = DigitJudge(generator: &other)
+        let images = (0..<(3 * 784)).map { Float($0 % 7) / 7 }
+        XCTAssertNotEqual(restored.probabilities(of: images), trained.probabilities(of: images))
+        TrainedJudge.restore(&restored, from: TrainedJudge.storedValues(trained))
+        XCTAssertEqual(restored.probabilities(of: images), trained.probabilities(of: images))
+        XCTAssertEqual(PopulationStatistics.runningStatistics(in: restored).count, 2)
+    }
+
+    func testTheJudgesLearningRateHalvesAfterTheSecondEpoch() {
+        XCTAssertEqual((1...5).map(TrainedJudge.learningRate(epoch:)), [1e-3, 1e-3, 5e-4, 2.5e-4, 1.25e-4])
+    }
+
     // MARK: The moons' distance and the claims' tests
 
     func testDistanceToTheNegativeMoon() {

@@ -101,6 +101,27 @@ final class TrainingLoopTests: XCTestCase {
         XCTAssertEqual(network.klWeight, schedule(2 * batches.stepsPerEpoch - 1))
     }
 
+    /// The schedule sets the optimiser's rate before each epoch: a rate of 0 for the second
+    /// epoch leaves the first epoch's model exactly, and the last epoch's rate stays set.
+    func testLearningRateScheduleSetsEachEpochsRate() throws {
+        func train(epochs: Int, schedule: ((Int) -> Float)?) throws -> (parameters: [Float], rate: Float) {
+            var network = model()
+            var optimizer = Adam(for: network, learningRate: 1e-2)
+            var batches = Blobs(seed: 2)
+            var loop = TrainingLoop<DenseSemiSupervisedVAE>(epochs: epochs, context: ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 4)))
+            loop.learningRate = schedule
+            try loop.run(&network, optimizer: &optimizer, batches: &batches)
+            return (network.parameterTensors.flatMap(\.scalars), optimizer.learningRate)
+        }
+        let oneEpoch = try train(epochs: 1, schedule: nil)
+        let frozenSecond = try train(epochs: 2, schedule: { $0 == 1 ? 1e-2 : 0 })
+        XCTAssertEqual(frozenSecond.parameters, oneEpoch.parameters)
+        XCTAssertEqual(frozenSecond.rate, 0)
+        let twoEpochs = try train(epochs: 2, schedule: nil)
+        XCTAssertNotEqual(twoEpochs.parameters, oneEpoch.parameters, "the second epoch moves the model at the optimiser's own rate")
+        XCTAssertEqual(twoEpochs.rate, 1e-2)
+    }
+
     func testEarlyStoppingKeepsTheBestEpoch() throws {
         var network = model()
         var optimizer = Adam(for: network, learningRate: 1e-2)

@@ -9,6 +9,9 @@ import TensorCore
 public protocol Optimizer {
     associatedtype Model: ParameterCollection
 
+    /// The step size; a schedule may change it between epochs (`TrainingLoop.learningRate`).
+    var learningRate: Float { get set }
+
     mutating func update(_ model: inout Model, along gradient: Model.TangentVector)
 }
 

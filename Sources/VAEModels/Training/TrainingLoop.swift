@@ -79,6 +79,7 @@ public struct TrainingLoopError: Error, CustomStringConvertible {
 /// The one training loop of the three papers, for every model, optimiser and batch source:
 ///
 ///     for epoch in 1...epochs:
+///         optimiser's learning rate ← learningRate(epoch), if a schedule is given
 ///         for step in 1...stepsPerEpoch:
 ///             adjust(&model, step)                       // annealed loss weights (V-ABC)
 ///             model ← optimiser step on model.loss(batch)  // NaN/inf throws, naming the term
@@ -95,6 +96,9 @@ public struct TrainingLoop<Model: TrainableModel> {
     public var context: ForwardContext
     /// Called before every step with the 0-based global step: sets annealed loss weights.
     public var adjust: ((inout Model, Int) -> Void)?
+    /// The learning rate of each 1-based epoch, set on the optimiser before the epoch's first
+    /// step (nil: the optimiser's own throughout): a step decay (the V-ABC judge).
+    public var learningRate: ((Int) -> Float)?
     /// Batches on which batch-normalisation statistics are measured before each evaluation;
     /// a fresh source each time, so every epoch measures on the same batches.
     public var statisticsBatches: (() -> AnyBatchSource<Model.Batch>)?
@@ -123,6 +127,7 @@ public struct TrainingLoop<Model: TrainableModel> {
         var best: (model: Model, value: Double, epoch: Int)?
         var step = 0
         for epoch in 1...epochs {
+            if let schedule = learningRate { optimizer.learningRate = schedule(epoch) }
             var totals = (loss: 0.0, reconstruction: 0.0, kl: 0.0, classification: 0.0)
             for stepInEpoch in 1...batches.stepsPerEpoch {
                 adjust?(&model, step)
