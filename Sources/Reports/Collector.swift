@@ -69,6 +69,8 @@ public enum Collector {
                                       value: (RunRecord) -> Double?) -> [ComparisonRow] {
         let ours = values(records, value: value).compactMapValues { Summary($0) }
         let diverged = divergedCounts(records, value: value)
+        let profiles = Dictionary(grouping: records, by: { CellGroup($0.configuration) })
+            .mapValues { Set($0.map(\.configuration.profile.rawValue)).sorted().joined(separator: "+") }
         var rows: [ComparisonRow] = []
         var reported = Set<CellGroup>()
         for number in paper.table(table) where number.metric == metric {
@@ -80,6 +82,7 @@ public enum Collector {
                                       paperMean: number.mean, paperStd: number.std,
                                       oursMean: summary?.mean, oursStd: summary?.standardDeviation,
                                       n: summary?.n ?? 0, diverged: diverged[group] ?? 0))
+            rows[rows.count - 1].profile = profiles[group]
         }
         for group in Set(ours.keys).union(diverged.keys).sorted() where !reported.contains(group) {
             let summary = ours[group]
@@ -88,6 +91,7 @@ public enum Collector {
                                       paperMean: nil, paperStd: nil,
                                       oursMean: summary?.mean, oursStd: summary?.standardDeviation,
                                       n: summary?.n ?? 0, diverged: diverged[group] ?? 0))
+            rows[rows.count - 1].profile = profiles[group]
         }
         return rows
     }

@@ -16,6 +16,9 @@ public struct ComparisonRow: Hashable, Sendable {
     public var n: Int
     /// Runs of this cell that diverged (excluded from `oursMean`; not a CSV column).
     public var diverged: Int
+    /// The profile of the runs behind `oursMean` ("quick", "paper"), where the rows were
+    /// collected from run files; nil for rows built by hand.
+    public var profile: String?
 
     public init(table: String, dataset: String, model: String, setting: String, metric: String,
                 paperMean: Double?, paperStd: Double?, oursMean: Double?, oursStd: Double?, n: Int,
@@ -53,9 +56,11 @@ public struct ComparisonRow: Hashable, Sendable {
          NumberFormat.exact(oursMean), NumberFormat.exact(oursStd), String(n)]
     }
 
+    /// The rows as CSV, with a last column `profile` when any row knows its profile.
     public static func csvTable(_ rows: [ComparisonRow]) -> CSVTable {
-        var table = CSVTable(header: csvHeader)
-        for row in rows { table.append(row.csvFields) }
+        let withProfile = rows.contains { $0.profile != nil }
+        var table = CSVTable(header: csvHeader + (withProfile ? ["profile"] : []))
+        for row in rows { table.append(row.csvFields + (withProfile ? [row.profile ?? ""] : [])) }
         return table
     }
 

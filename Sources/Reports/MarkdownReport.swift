@@ -17,6 +17,8 @@ public struct ReportProvenance: Sendable {
     /// Where the runs behind the numbers were trained, when that is known: the report may be
     /// drawn later, at another commit or on another machine, than its runs were trained.
     public var runOrigins: RunOrigins?
+    /// Where some numbers come from another profile: "8 of 16 cells from the paper profile".
+    public var profileNote: String?
 
     public init(profile: Profile, seedsPerCell: Int, provenance: Provenance,
                 date: String = Provenance.isoDate(), secondsSpent: Double, command: String) {
@@ -114,7 +116,8 @@ public struct MarkdownReport: Sendable {
         let commit = provenance.git.commit + (provenance.git.dirty ? " (with uncommitted changes)" : "")
         let machine = provenance.machine
         bulletList([
-            "Profile: \(provenance.profile) (\(seeds) per cell; n in the tables counts the runs behind each number)",
+            "Profile: \(provenance.profile) (\(seeds) per cell; n in the tables counts the runs behind each number)"
+                + (provenance.profileNote.map { "; \($0)" } ?? ""),
             "Commit: \(commit)",
             "Date: \(provenance.date)",
             "Machine: \(machine.hostname), \(machine.cpuModel), \(machine.coreCount) cores, OpenBLAS core \(machine.openBLASCore)",

@@ -28,6 +28,7 @@ public struct ClassificationReport {
         var report = MarkdownReport(title: section.title)
         report.paragraph(section.question)
         report.paragraph(protocolParagraph())
+        if let paperProfile = paperProfileSentences() { report.paragraph(paperProfile) }
         if !section.tablesNotRegenerated.isEmpty {
             report.paragraph("Not regenerated here: " + section.tablesNotRegenerated.map { "\($0.table) (\($0.reason))" }.joined(separator: "; ") + ".")
         }
@@ -42,7 +43,7 @@ public struct ClassificationReport {
             }
             let csv = folder.appendingPathComponent("table-\(table.number).csv")
             try ComparisonRow.write(rows, to: csv)
-            report.table(comparisonTable(rows), caption: "Paper (mean ± std over its runs) next to ours (mean ± std over n seeds); the difference is ours − paper. Also as CSV: [table-\(table.number).csv](table-\(table.number).csv).")
+            report.table(comparisonTable(rows), caption: "Paper (mean ± std over its runs) next to ours (mean ± std over n seeds, trained with the profile named); the difference is ours − paper. Also as CSV: [table-\(table.number).csv](table-\(table.number).csv).")
             let claims = claimRows(table: table, records: tableRecords)
             report.table(claims.table, caption: "SS against ES per setting. \"paper\" is the direction of the paper's own two numbers for the row (the paper has ES ahead in some rows); \"holds here\" compares our direction with it, \"yes\" when the same and significant (two-sided Welch t-test over seeds, p < 0.05). Diverged runs are left out and counted in the table above.")
             let bars = folder.appendingPathComponent("table-\(table.number)-accuracy.png")
@@ -68,7 +69,8 @@ public struct ClassificationReport {
         report.provenance(provenance)
         try report.write(to: reportURL)
         return SectionSummary(section: section.name, title: section.title, profile: input.profile.rawValue,
-                              seeds: provenance.seedsPerCell, runs: records.count, headlines: headlines)
+                              seeds: provenance.seedsPerCell, runs: records.count, headlines: headlines,
+                              profileNote: provenance.profileNote)
     }
 
     /// The protocol in words, built from the cells' own configurations (never typed): one
@@ -101,13 +103,13 @@ public struct ClassificationReport {
     }
 
     func comparisonTable(_ rows: [ComparisonRow]) -> MarkdownTable {
-        var table = MarkdownTable(header: ["model", "labels", "metric", "paper", "ours", "n", "ours − paper"],
-                                  alignments: [.left, .left, .left, .right, .right, .right, .right])
+        var table = MarkdownTable(header: ["model", "labels", "metric", "paper", "ours", "n", "profile", "ours − paper"],
+                                  alignments: [.left, .left, .left, .right, .right, .right, .left, .right])
         for row in rows {
             let difference = (row.oursMean != nil && row.paperMean != nil) ? row.oursMean! - row.paperMean! : nil
             table.append([row.model, row.setting, row.metric == "log_loss" ? "log loss" : row.metric,
                           NumberFormat.meanPlusMinus(row.paperMean, row.paperStd, decimals: 4),
-                          row.oursText(decimals: 4), row.countText, NumberFormat.fixed(difference, decimals: 4)])
+                          row.oursText(decimals: 4), row.countText, row.profile ?? "–", NumberFormat.fixed(difference, decimals: 4)])
         }
         return table
     }
@@ -115,8 +117,8 @@ public struct ClassificationReport {
     /// SS against ES per setting and architecture, for accuracy (higher is better) and log
     /// loss (lower is better), each against the paper's own direction for that row.
     func claimRows(table: ClassificationTable, records: [RunRecord]) -> (table: MarkdownTable, headlines: [String]) {
-        var markdown = MarkdownTable(header: ["labels", "architecture", "metric", "SS", "ES", "p (Welch)", "paper", "holds here"],
-                                     alignments: [.left, .left, .left, .right, .right, .right, .left, .left])
+        var markdown = MarkdownTable(header: ["labels", "architecture", "metric", "SS", "ES", "profile", "p (Welch)", "paper", "holds here"],
+                                     alignments: [.left, .left, .left, .right, .right, .left, .right, .left, .left])
         var headlines: [String] = []
         for setting in table.settings {
             for architecture in ArchitectureKind.imageArchitectures {
@@ -124,9 +126,11 @@ public struct ClassificationReport {
                 let es = ModelName(.supervisedEncoder, architecture).description
                 for metric in ["accuracy", "log_loss"] {
                     let values = Collector.values(records) { $0.metrics[metric] }
-                    let a = values[CellGroup(dataset: table.dataset.rawValue, model: ss, setting: setting.description)] ?? []
-                    let b = values[CellGroup(dataset: table.dataset.rawValue, model: es, setting: setting.description)] ?? []
+                    let ssGroup = CellGroup(dataset: table.dataset.rawValue, model: ss, setting: setting.description)
+                    let esGroup = CellGroup(dataset: table.dataset.rawValue, model: es, setting: setting.description)
+                    let a = values[ssGroup] ?? [], b = values[esGroup] ?? []
                     guard let sa = Summary(a), let sb = Summary(b) else { continue }
+                    let profiles = profilesText(ssGroup, esGroup)
                     func paperMean(_ model: String) -> Double? {
                         paper.number(table: String(table.number), dataset: table.dataset.rawValue, model: model,
                                      setting: setting.description, metric: metric)?.mean
@@ -135,15 +139,50 @@ public struct ClassificationReport {
                     let verdict = ClaimVerdict(first: "SS", second: "ES", paperFirst: paperSS, paperSecond: paperES,
                                                oursFirst: a, oursSecond: b, higherIsBetter: metric == "accuracy")
                     markdown.append([setting.description, architecture.rawValue, metric == "log_loss" ? "log loss" : metric,
-                                     NumberFormat.summary(sa, decimals: 4), NumberFormat.summary(sb, decimals: 4),
+                                     NumberFormat.summary(sa, decimals: 4), NumberFormat.summary(sb, decimals: 4), profiles,
                                      NumberFormat.pValue(verdict.pValue), verdict.paperText, verdict.holdsText])
                     if metric == "accuracy" {
-                        headlines.append("\(ss) \(NumberFormat.fixed(sa.mean, decimals: 4)) vs \(es) \(NumberFormat.fixed(sb.mean, decimals: 4)) at \(setting) (paper \(NumberFormat.fixed(paperSS, decimals: 4)) vs \(NumberFormat.fixed(paperES, decimals: 4)), \(verdict.paperText)): holds here: \(verdict.holdsText)")
+                        let profileText = input.profileChoice.isMixed ? ", \(profiles) profile" : ""
+                        headlines.append("\(ss) \(NumberFormat.fixed(sa.mean, decimals: 4)) vs \(es) \(NumberFormat.fixed(sb.mean, decimals: 4)) at \(setting)\(profileText) (paper \(NumberFormat.fixed(paperSS, decimals: 4)) vs \(NumberFormat.fixed(paperES, decimals: 4)), \(verdict.paperText)): holds here: \(verdict.holdsText)")
                     }
                 }
             }
         }
         return (markdown, headlines)
+    }
+
+    /// "quick", "paper", or "SS paper, ES quick" when the two numbers of a claim come from
+    /// different profiles (while the paper profile is still running the second model).
+    func profilesText(_ ss: CellGroup, _ es: CellGroup) -> String {
+        let a = input.profileChoice.profile(of: ss), b = input.profileChoice.profile(of: es)
+        return a == b ? a.rawValue : "SS \(a.rawValue), ES \(b.rawValue)"
+    }
+
+    /// Which numbers come from the paper profile and how far its unfinished cells have got,
+    /// from the paper-profile runs themselves (nil when every number is the report's profile's).
+    func paperProfileSentences() -> String? {
+        let choice = input.profileChoice
+        guard choice.isMixed || !choice.unfinishedPaperGroups.isEmpty else { return nil }
+        func label(_ group: CellGroup) -> String {
+            "\(group.model) \(group.setting) (\((try? ImageDatasetName(parsing: group.dataset).title) ?? group.dataset))"
+        }
+        var sentences: [String] = []
+        if choice.isMixed {
+            let paperRecords = records.filter { $0.configuration.profile == .paper }
+            let parameters = paperRecords.compactMap { try? ClassificationCellParameters(decoding: $0.configuration) }
+            let epochs = Dictionary(grouping: paperRecords, by: { $0.configuration.model })
+                .mapValues { Set($0.compactMap { try? ClassificationCellParameters(decoding: $0.configuration).epochs }).sorted() }
+                .sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.map(String.init).joined(separator: "/")) epochs" }
+            let seeds = Set(Dictionary(grouping: paperRecords, by: { CellGroup($0.configuration) }).values.map(\.count)).sorted()
+            let allImages = parameters.allSatisfy { $0.trainImages >= 60_000 && $0.testImages >= 10_000 }
+            sentences.append("Rows whose profile reads **paper** come from the paper profile instead, the paper's own protocol: \(seeds.map(String.init).joined(separator: "/")) seeds, \(epochs.joined(separator: ", "))\(allImages ? ", all 60,000 training and 10,000 test images" : ""). A cell's numbers switch to the paper profile only when every one of its paper-profile seeds has a run file; \(choice.paperGroups.sorted().map(label).joined(separator: ", ")) have.")
+        }
+        if !choice.unfinishedPaperGroups.isEmpty {
+            let progress = choice.unfinishedPaperGroups.sorted { $0.key < $1.key }
+                .map { "\(label($0.key)) \($0.value.done) of \($0.value.planned) seeds" }
+            sentences.append("Paper-profile runs still under way (those rows stay on the \(input.profile.rawValue) profile): \(progress.joined(separator: ", ")).")
+        }
+        return sentences.joined(separator: " ")
     }
 
     /// Table 10's rows of this section (UCI-HAR, SS_RNN against ES_RNN): the paper's single run
@@ -215,7 +254,10 @@ public struct ClassificationReport {
     func learningCurves(records: [RunRecord], setting: LabelSetting) -> [LineSeries] {
         let chosen = records.filter { $0.configuration.setting == setting.description }
         var byModel: [String: [[Double]]] = [:]
-        for record in chosen { byModel[record.configuration.model, default: []].append(record.history["accuracy"] ?? []) }
+        for record in chosen {
+            let name = record.configuration.model + (input.profileChoice.isMixed ? " (\(record.configuration.profile.rawValue))" : "")
+            byModel[name, default: []].append(record.history["accuracy"] ?? [])
+        }
         return byModel.keys.sorted().compactMap { model in
             let runs = byModel[model]!.filter { !$0.isEmpty }
             guard let length = runs.map(\.count).min(), length > 0 else { return nil }

@@ -30,6 +30,7 @@ public struct ClassificationSectionOptions: ParsableArguments {
         try driver.run(
             cells: { profile in ClassificationCells(section: section, plan: ClassificationProfilePlan(profile)).cells(models: modelFilter) },
             selectionIsComplete: complete,
+            prefersFinishedPaperGroups: true,
             seedsPerCell: { ClassificationProfilePlan($0).seeds.count },
             absentData: SectionContext.absentActivityData,
             train: { cell, progress, context in

@@ -18,11 +18,13 @@ final class ResultsIndexTests: XCTestCase {
             try store.save(RunRecord(configuration: cell, result: CellResult(metrics: ["x": 1], epochs: 1),
                                      seconds: seconds, provenance: provenance, date: "2026-11-30T00:00:00Z"))
         }
-        for (section, title) in [("a", "Section A"), ("b", "Section B")] {
+        for (section, title) in [("a", "Section A"), ("b", "Section B"), ("c", "Section C")] {
             let folder = results.appendingPathComponent(section)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try SectionSummary(section: section, title: title, profile: "quick", seeds: 2, runs: section == "a" ? 2 : 0,
-                               headlines: ["headline \(section)"]).write(to: folder.appendingPathComponent("summary.json"))
+                               headlines: ["headline \(section)"],
+                               profileNote: section == "c" ? "1 of 4 cells from the paper profile, marked in the tables" : nil)
+                .write(to: folder.appendingPathComponent("summary.json"))
         }
         try ResultsIndex.write(resultsFolder: results)
         let index = try String(contentsOf: results.appendingPathComponent("README.md"), encoding: .utf8)
@@ -30,5 +32,6 @@ final class ResultsIndexTests: XCTestCase {
         XCTAssertTrue(index.contains("Profile quick, 2 seeds per cell, 2 runs; training them took 2m 15s."), index)
         XCTAssertTrue(index.contains("Profile quick, 2 seeds per cell, 0 runs; training them took 0s."), index)
         XCTAssertTrue(index.contains("- headline b"))
+        XCTAssertTrue(index.contains("Profile quick, 2 seeds per cell, 0 runs behind the numbers; 1 of 4 cells from the paper profile, marked in the tables. Training the quick-profile runs took 0s, the paper-profile runs in `runs/` 0s."), index)
     }
 }

@@ -9,7 +9,11 @@ import TensorCore
 public struct SectionReportInput {
     public let profile: Profile
     public let cells: [CellConfiguration]
+    /// The runs behind the numbers: the profile's own, or the paper profile's for the cell
+    /// groups `profileChoice` names.
     public let records: [RunRecord]
+    /// Which profile each cell group's numbers come from.
+    public let profileChoice: ProfileChoice
     public let paper: PaperNumbers
     /// The folder the report writes into (a staging copy of its destination).
     public let folder: URL
@@ -90,9 +94,13 @@ public struct SectionDriver {
     /// cell needs when it is not at hand here (nil: the cell can run): such cells are not
     /// trained, the run says so, and the report shows them as not run (their rows have no run
     /// file), so a section can hold cells for data sets that only some machines have.
+    /// `prefersFinishedPaperGroups`: the report shows each number's profile, so a quick-profile
+    /// report takes a cell group's numbers from the paper profile once all its paper-profile
+    /// runs exist (`ProfileChoice`).
     public func run(
         cells: (Profile) throws -> [CellConfiguration],
         selectionIsComplete: Bool,
+        prefersFinishedPaperGroups: Bool = false,
         seedsPerCell: (Profile) -> Int,
         absentData: (CellConfiguration, SectionContext) -> String? = { _, _ in nil },
         train: (CellConfiguration, CellProgress, SectionContext) throws -> CellResult,
@@ -149,16 +157,24 @@ public struct SectionDriver {
         }
 
         // 3. The report, all new or all old.
-        let records = try store.records(for: selected)
+        var records = try store.records(for: selected)
+        var choice = ProfileChoice(single: profile)
+        if prefersFinishedPaperGroups && profile != .paper {
+            (choice, records) = ProfileChoice.preferringFinishedPaperGroups(
+                records: records, profile: profile, paperCells: try cells(.paper),
+                paperRecords: try store.records(for: try cells(.paper)))
+        }
         let destination = reportDestination(profile: profile, selectionIsComplete: selectionIsComplete,
                                             runs: records.count, published: published, scratch: scratch)
         let folder = try ReportFolder.begin(destination)
         do {
             let command = Self.regenerateCommand(section: section, profile: profile)
+            var reportProvenance = ReportProvenance(profile: profile, seedsPerCell: seedsPerCell(profile),
+                                                    provenance: provenance, runs: records, command: command)
+            reportProvenance.profileNote = choice.note(groups: Set(selected.map(CellGroup.init)).count)
             let input = SectionReportInput(
-                profile: profile, cells: selected, records: records, paper: paperNumbers, folder: folder.staging,
-                provenance: ReportProvenance(profile: profile, seedsPerCell: seedsPerCell(profile), provenance: provenance,
-                                             runs: records, command: command),
+                profile: profile, cells: selected, records: records, profileChoice: choice, paper: paperNumbers,
+                folder: folder.staging, provenance: reportProvenance,
                 gnuplot: gnuplot, runsFolderText: paths.runsFolderText(section: section), store: store)
             let summary = try report(input)
             try summary.write(to: folder.staging.appendingPathComponent("summary.json"))

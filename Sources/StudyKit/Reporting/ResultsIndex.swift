@@ -24,7 +24,14 @@ public enum ResultsIndex {
         }
         for (summary, time) in zip(summaries, seconds) {
             report.heading("[\(summary.title)](\(summary.section)/README.md)")
-            report.paragraph("Profile \(summary.profile), \(summary.seeds) seed\(summary.seeds == 1 ? "" : "s") per cell, \(summary.runs) runs; training them took \(ProgressReporter.duration(time)).")
+            var text = "Profile \(summary.profile), \(summary.seeds) seed\(summary.seeds == 1 ? "" : "s") per cell, \(summary.runs) runs"
+            if let note = summary.profileNote {
+                let paperTime = trainingSeconds(of: summary.section, profile: .paper, in: store)
+                text += " behind the numbers; \(note). Training the \(summary.profile)-profile runs took \(ProgressReporter.duration(time)), the \(Profile.paper.rawValue)-profile runs in `runs/` \(ProgressReporter.duration(paperTime))."
+            } else {
+                text += "; training them took \(ProgressReporter.duration(time))."
+            }
+            report.paragraph(text)
             report.bulletList(summary.headlines)
         }
         if summaries.isEmpty { report.paragraph("No section has been run yet.") }
@@ -35,5 +42,11 @@ public enum ResultsIndex {
     static func trainingSeconds(of summary: SectionSummary, in store: RunStore) -> Double {
         let records = (try? store.allRecords(section: summary.section)) ?? []
         return records.filter { $0.configuration.profile.rawValue == summary.profile }.reduce(0) { $0 + $1.seconds }
+    }
+
+    /// The wall-clock seconds of every run file of `section` trained with `profile`.
+    static func trainingSeconds(of section: String, profile: Profile, in store: RunStore) -> Double {
+        let records = (try? store.allRecords(section: section)) ?? []
+        return records.filter { $0.configuration.profile == profile }.reduce(0) { $0 + $1.seconds }
     }
 }

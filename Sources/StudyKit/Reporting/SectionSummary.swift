@@ -9,8 +9,12 @@ public struct SectionSummary: Codable, Equatable, Sendable {
     public var seeds: Int
     public var runs: Int
     public var headlines: [String]
+    /// Where some numbers come from the paper profile (`ProfileChoice.note`); nil otherwise.
+    public var profileNote: String?
 
-    public init(section: String, title: String, profile: String, seeds: Int, runs: Int, headlines: [String]) {
+    public init(section: String, title: String, profile: String, seeds: Int, runs: Int, headlines: [String],
+                profileNote: String? = nil) {
+        self.profileNote = profileNote
         self.section = section
         self.title = title
         self.profile = profile
