@@ -140,6 +140,9 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: kernelSettings),
 
+        // The data mirror and scratch folder every section's smoke test sets up.
+        .target(name: "SmokeTestSupport", path: "Tests/SmokeTestSupport"),
+
         // Depends on vae-bench so the start-up test of the OpenBLAS guard can run the executable.
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "Randomness", "VAEBench"]),
         .testTarget(name: "NeuralLayersTests", dependencies: ["NeuralLayers", "TensorCore", "Randomness"],
@@ -154,11 +157,11 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "CPNG"]),
         .testTarget(name: "StudyKitTests", dependencies: ["StudyKit", "VAEModels", "NeuralLayers", "TensorCore", "Datasets", "Experiments",
                     "Reports", "Randomness"]),
-        .testTarget(name: "SemiSupervisedStudyTests", dependencies: ["SemiSupervisedStudy", "StudyKit", "Experiments", "Reports", "VAEModels", "Randomness",
+        .testTarget(name: "SemiSupervisedStudyTests", dependencies: ["SmokeTestSupport", "SemiSupervisedStudy", "StudyKit", "Experiments", "Reports", "VAEModels", "Randomness",
                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "AnomalyStudyTests", dependencies: ["AnomalyStudy", "StudyKit", "Metrics", "Experiments",
+        .testTarget(name: "AnomalyStudyTests", dependencies: ["SmokeTestSupport", "AnomalyStudy", "StudyKit", "Metrics", "Experiments",
                     "Reports", "Datasets", "Randomness", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "VABCStudyTests", dependencies: ["VABCStudy", "StudyKit", "Metrics", "Experiments", "Reports",
+        .testTarget(name: "VABCStudyTests", dependencies: ["SmokeTestSupport", "VABCStudy", "StudyKit", "Metrics", "Experiments", "Reports",
                     "Datasets", "Randomness", "VAEModels", "NeuralLayers", "TensorCore",
                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DisentanglementStudyTests", dependencies: ["DisentanglementStudy", "StudyKit", "Metrics", "Experiments",
@@ -167,9 +170,9 @@ let package = Package(
         // Paper 1's UCI-HAR cells (Tables 10, 11) end to end on a small set in the release's layout.
         .testTarget(name: "UCIHARCellsTests", dependencies: ["SemiSupervisedStudy", "AnomalyStudy", "StudyKit", "Datasets",
                     "Experiments"]),
-        .testTarget(name: "AnoDMStudyTests", dependencies: ["AnoDMStudy", "StudyKit", "Metrics", "Experiments", "Reports",
+        .testTarget(name: "AnoDMStudyTests", dependencies: ["SmokeTestSupport", "AnoDMStudy", "StudyKit", "Metrics", "Experiments", "Reports",
                     "Datasets", "Randomness", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "AnoDMHeartbeatStudyTests", dependencies: ["AnoDMHeartbeatStudy", "AnoDMStudy", "StudyKit", "Experiments",
+        .testTarget(name: "AnoDMHeartbeatStudyTests", dependencies: ["SmokeTestSupport", "AnoDMHeartbeatStudy", "AnoDMStudy", "StudyKit", "Experiments",
                     "Reports", "Datasets", "Randomness", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Randomness", "CZlib",
                                                      .product(name: "Crypto", package: "swift-crypto")]),

@@ -83,12 +83,8 @@ public struct HeartbeatReport {
         try interPatient(folder: folder, report: &report, claims: &claims)
         report.heading("The paper's claims, tested")
         report.bulletList(claims.isEmpty ? ["No cell has run yet."] : claims)
-        report.heading("Reproduce")
-        report.paragraph("`\(input.provenance.command)` regenerates this report from the run files in `\(input.runsFolderText)/` (the maps, scores and example beats behind Figures 2e, 6 and 8b are stored beside each run file), training only the cells that have no run file yet. Choices the paper leaves open: [papers/anodm/deviations.md](../../papers/anodm/deviations.md).")
-        report.provenance(input.provenance)
-        try report.write(to: reportURL)
-        return SectionSummary(section: HeartbeatCells.sectionName, title: Self.title, profile: plan.profile.rawValue,
-                              seeds: plan.seeds.count, runs: records.count, headlines: headlines)
+        return try input.finish(&report, at: reportURL, section: HeartbeatCells.sectionName, title: Self.title, seeds: plan.seeds.count,
+                                headlines: headlines, runFiles: " (the maps, scores and example beats behind Figures 2e, 6 and 8b are stored beside each run file)", choices: "Choices the paper leaves open: [papers/anodm/deviations.md](../../papers/anodm/deviations.md).")
     }
 
     /// The protocol in words, built from the cells' configurations.

@@ -112,12 +112,8 @@ public struct AnoDMReport {
         try heatmaps(folder: folder, report: &report, reportURL: reportURL)
         try maps(folder: folder, report: &report, reportURL: reportURL)
         try rocCurves(folder: folder, report: &report, reportURL: reportURL)
-        report.heading("Reproduce")
-        report.paragraph("`\(input.provenance.command)` regenerates this report from the run files in `\(input.runsFolderText)/` (the maps and scores behind Figures 3 and 4 are stored beside each run file), training only the cells that have no run file yet. Choices the paper leaves open: [papers/anodm/deviations.md](../../papers/anodm/deviations.md).")
-        report.provenance(input.provenance)
-        try report.write(to: reportURL)
-        return SectionSummary(section: AnoDMCells.sectionName, title: Self.title, profile: plan.profile.rawValue,
-                              seeds: plan.seeds.count, runs: records.count, headlines: headlines)
+        return try input.finish(&report, at: reportURL, section: AnoDMCells.sectionName, title: Self.title, seeds: plan.seeds.count,
+                                headlines: headlines, runFiles: " (the maps and scores behind Figures 3 and 4 are stored beside each run file)", choices: "Choices the paper leaves open: [papers/anodm/deviations.md](../../papers/anodm/deviations.md).")
     }
 
     /// The distinct values of one hyperparameter over `parameters`, ascending, as the

@@ -50,12 +50,8 @@ public struct AnomalyReport {
         headlines += try activityTable(folder: folder, report: &report)
         try generationFigures(folder: folder, report: &report, reportURL: reportURL)
         headlines += try feedbackSection(folder: folder, report: &report, reportURL: reportURL, gnuplot: gnuplot)
-        report.heading("Reproduce")
-        report.paragraph("`\(provenance.command)` regenerates this report from the run files in `\(input.runsFolderText)/`, training only the cells that have no run file yet (the generation cells also write Figures 2 and 3, and Figure 4 is drawn from the data when cells train; delete the generation run files to redraw Figures 2 and 3). Choices the paper leaves open: [papers/semisupervised-vae/deviations.md](../../papers/semisupervised-vae/deviations.md).")
-        report.provenance(provenance)
-        try report.write(to: reportURL)
-        return SectionSummary(section: AnomalyCells.sectionName, title: Self.title, profile: plan.profile.rawValue,
-                              seeds: plan.seeds(for: .mnist).count, runs: records.count, headlines: headlines)
+        return try input.finish(&report, at: reportURL, section: AnomalyCells.sectionName, title: Self.title, seeds: plan.seeds(for: .mnist).count,
+                                headlines: headlines, training: " (the generation cells also write Figures 2 and 3, and Figure 4 is drawn from the data when cells train; delete the generation run files to redraw Figures 2 and 3)", choices: "Choices the paper leaves open: [papers/semisupervised-vae/deviations.md](../../papers/semisupervised-vae/deviations.md).")
     }
 
     /// The protocol in words, built from the cells' configurations (never typed).

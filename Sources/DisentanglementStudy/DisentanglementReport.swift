@@ -82,12 +82,8 @@ public struct DisentanglementReport {
 
         report.heading("Not regenerated here")
         report.bulletList(notRegenerated())
-        report.heading("Reproduce")
-        report.paragraph("`\(input.provenance.command)` regenerates this report from the run files in `\(input.runsFolderText)/`, training only the cells that have no run file yet and whose data set is at hand (Small-NORB: `make data` first; `--datasets smallnorb` runs only those cells, `--shard i/n` splits them over machines). Choices the paper leaves open: [papers/semisupervised-vae/deviations.md](../../papers/semisupervised-vae/deviations.md) (section \"Disentanglement\").")
-        report.provenance(input.provenance)
-        try report.write(to: reportURL)
-        return SectionSummary(section: DisentanglementCells.sectionName, title: Self.title, profile: input.profile.rawValue,
-                              seeds: input.provenance.seedsPerCell, runs: records.count, headlines: headlines)
+        return try input.finish(&report, at: reportURL, section: DisentanglementCells.sectionName, title: Self.title, seeds: input.provenance.seedsPerCell,
+                                headlines: headlines, training: " and whose data set is at hand (Small-NORB: `make data` first; `--datasets smallnorb` runs only those cells, `--shard i/n` splits them over machines)", choices: "Choices the paper leaves open: [papers/semisupervised-vae/deviations.md](../../papers/semisupervised-vae/deviations.md) (section \"Disentanglement\").")
     }
 
     func dataParagraph() -> String {

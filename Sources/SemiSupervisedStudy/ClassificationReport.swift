@@ -64,13 +64,8 @@ public struct ClassificationReport {
             headlines += claims.headlines.map { "Table \(table.number) (\(table.dataset.title)): \($0)" }
         }
         headlines += try activitySection(into: &report, folder: folder)
-        report.heading("Reproduce")
-        report.paragraph("`\(provenance.command)` regenerates this report from the run files in `\(input.runsFolderText)/`, training only the cells that have no run file yet. Choices the paper leaves open: [papers/semisupervised-vae/deviations.md](../../papers/semisupervised-vae/deviations.md).")
-        report.provenance(provenance)
-        try report.write(to: reportURL)
-        return SectionSummary(section: section.name, title: section.title, profile: input.profile.rawValue,
-                              seeds: provenance.seedsPerCell, runs: records.count, headlines: headlines,
-                              profileNote: provenance.profileNote)
+        return try input.finish(&report, at: reportURL, section: section.name, title: section.title, seeds: provenance.seedsPerCell,
+                                headlines: headlines, choices: "Choices the paper leaves open: [papers/semisupervised-vae/deviations.md](../../papers/semisupervised-vae/deviations.md).")
     }
 
     /// The protocol in words, built from the cells' own configurations (never typed): one

@@ -34,12 +34,8 @@ public struct VABCReport {
         headlines += try VABCMoonsReport(report: self).write(into: &report, reportURL: reportURL)
         report.heading("Speed")
         report.paragraph(speedParagraph())
-        report.heading("Reproduce")
-        report.paragraph("`\(input.provenance.command)` regenerates this report from the run files in `\(input.runsFolderText)/`, training only the cells that have no run file yet. Choices the paper leaves open and where we depart from it: [papers/vabc/deviations.md](../../papers/vabc/deviations.md).")
-        report.provenance(input.provenance)
-        try report.write(to: reportURL)
-        return SectionSummary(section: VABCCells.sectionName, title: Self.title, profile: plan.profile.rawValue,
-                              seeds: plan.mnistSeeds.count, runs: records.count, headlines: headlines)
+        return try input.finish(&report, at: reportURL, section: VABCCells.sectionName, title: Self.title, seeds: plan.mnistSeeds.count,
+                                headlines: headlines, choices: "Choices the paper leaves open and where we depart from it: [papers/vabc/deviations.md](../../papers/vabc/deviations.md).")
     }
 
     /// Wall time per cell and per training step (cell time over its steps, so it includes the

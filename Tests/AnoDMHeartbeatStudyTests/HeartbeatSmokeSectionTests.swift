@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import Reports
 import StudyKit
+import SmokeTestSupport
 import XCTest
 @testable import AnoDMHeartbeatStudy
 
@@ -10,25 +11,11 @@ import XCTest
 /// MIT-BIH records, real training of the three encoders, run files with their maps, scores and
 /// example beats, the report, CSVs and figures; then a redraw without data.
 final class HeartbeatSmokeSectionTests: XCTestCase {
-    /// The data mirror CI provides; its absence fails the test (a skipped smoke test proves nothing).
-    private func mirror() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["DATA_MIRROR"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        let sibling = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../shared/data").standardized
-        guard FileManager.default.fileExists(atPath: sibling.appendingPathComponent("mitbih").path) else {
-            XCTFail("no data mirror for the MIT-BIH records: set DATA_MIRROR (CI provides ../shared/data)")
-            throw XCTSkip("no mirror")
-        }
-        return sibling
-    }
-
     func testSectionRunsEndToEndAboveChanceOnClassQAndRedrawsWithoutData() throws {
-        let mirror = try mirror()
-        setenv("DATA_MIRROR", mirror.path, 1)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("anodm-ecg-smoke-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let results = scratch.appendingPathComponent("results"), data = scratch.appendingPathComponent("data")
-        let arguments = ["--profile", "smoke", "--results", results.path, "--data-root", data.path]
+        let smoke = try SmokeScratch("anodm-ecg-smoke", dataset: "mitbih", describedAs: "the MIT-BIH records")
+        defer { smoke.remove() }
+        let mirror = smoke.mirror, results = smoke.results, data = smoke.data
+        let arguments = smoke.smokeArguments
         try HeartbeatSectionOptions.parse(arguments).run(commandName: "anodm-ecg")
 
         let folder = results.appendingPathComponent("scratch/smoke/anodm-ecg")

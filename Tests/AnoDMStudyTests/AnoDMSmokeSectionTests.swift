@@ -2,31 +2,18 @@ import Experiments
 import Foundation
 import Reports
 import StudyKit
+import SmokeTestSupport
 import XCTest
 @testable import AnoDMStudy
 
 /// The whole section with the smoke profile: real data from the mirror, real training, run
 /// files with their maps and scores, the report, CSVs and figures; then a redraw without data.
 final class AnoDMSmokeSectionTests: XCTestCase {
-    /// The data mirror CI provides; its absence fails the test (a skipped smoke test proves nothing).
-    private func mirror() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["DATA_MIRROR"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        let sibling = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../shared/data").standardized
-        guard FileManager.default.fileExists(atPath: sibling.appendingPathComponent("mnist").path) else {
-            XCTFail("no data mirror for MNIST and Fashion-MNIST: set DATA_MIRROR (CI provides ../shared/data)")
-            throw XCTSkip("no mirror")
-        }
-        return sibling
-    }
-
     func testSectionRunsEndToEndAboveChanceAndRedrawsWithoutData() throws {
-        let mirror = try mirror()
-        setenv("DATA_MIRROR", mirror.path, 1)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("anodm-smoke-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let results = scratch.appendingPathComponent("results"), data = scratch.appendingPathComponent("data")
-        let arguments = ["--profile", "smoke", "--results", results.path, "--data-root", data.path]
+        let smoke = try SmokeScratch("anodm-smoke", dataset: "mnist", describedAs: "MNIST and Fashion-MNIST")
+        defer { smoke.remove() }
+        let mirror = smoke.mirror, results = smoke.results, data = smoke.data
+        let arguments = smoke.smokeArguments
         try AnoDMSectionOptions.parse(arguments).run(commandName: "anodm-heatmaps")
 
         let folder = results.appendingPathComponent("scratch/smoke/anodm-heatmaps")

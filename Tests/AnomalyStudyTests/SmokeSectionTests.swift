@@ -1,32 +1,18 @@
 import Experiments
 import Foundation
 import Reports
+import SmokeTestSupport
 import XCTest
 @testable import AnomalyStudy
 
 /// The whole section with the smoke profile: real data from the mirror, real training, run
 /// files, report, CSVs, figures and image grids; then a rerun that trains nothing.
 final class SmokeSectionTests: XCTestCase {
-    /// The data mirror CI provides; its absence fails the test (a skipped smoke test proves nothing).
-    private func mirror() throws -> URL {
-        // make exports DATA_MIRROR even when it is unset, as an empty string: that means no mirror.
-        if let path = ProcessInfo.processInfo.environment["DATA_MIRROR"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        let sibling = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../shared/data").standardized
-        guard FileManager.default.fileExists(atPath: sibling.appendingPathComponent("mnist").path) else {
-            XCTFail("no data mirror for MNIST and Fashion-MNIST: set DATA_MIRROR (CI provides ../shared/data)")
-            throw XCTSkip("no mirror")
-        }
-        return sibling
-    }
-
     func testSectionRunsEndToEndAboveChanceResumesAndRedrawsWithoutData() throws {
-        let mirror = try mirror()
-        setenv("DATA_MIRROR", mirror.path, 1)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("anomaly-smoke-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let results = scratch.appendingPathComponent("results"), data = scratch.appendingPathComponent("data")
-        let arguments = ["--profile", "smoke", "--results", results.path, "--data-root", data.path]
+        let smoke = try SmokeScratch("anomaly-smoke", dataset: "mnist", describedAs: "MNIST and Fashion-MNIST")
+        defer { smoke.remove() }
+        let mirror = smoke.mirror, results = smoke.results, data = smoke.data
+        let arguments = smoke.smokeArguments
         try AnomalySectionOptions.parse(arguments).run(commandName: "semiunsupervised-auc")
 
         let folder = results.appendingPathComponent("scratch/smoke/semiunsupervised-auc")

@@ -3,39 +3,24 @@ import Experiments
 import Foundation
 import Reports
 import StudyKit
+import SmokeTestSupport
 import XCTest
 @testable import SemiSupervisedStudy
 
 /// Both classification sections end to end with the smoke profile: real data (from the
 /// mirror), real training, run files, reports, CSVs and figures; then a rerun that resumes.
 final class SmokePipelineTests: XCTestCase {
-    /// The data mirror CI provides (DATA_MIRROR, or ../shared/data beside the repository). A
-    /// missing mirror fails the test: a smoke test that skips proves nothing.
-    private func mirror() throws -> URL {
-        // make exports DATA_MIRROR even when it is unset, as an empty string: that means no mirror.
-        if let path = ProcessInfo.processInfo.environment["DATA_MIRROR"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        let sibling = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../shared/data").standardized
-        guard FileManager.default.fileExists(atPath: sibling.appendingPathComponent("mnist").path) else {
-            XCTFail("no data mirror for MNIST and Fashion-MNIST: set DATA_MIRROR (CI provides ../shared/data)")
-            throw XCTSkip("no mirror")
-        }
-        return sibling
-    }
-
     func testBothSectionsRunEndToEndAboveChanceAndResume() throws {
-        let mirror = try mirror()
-        setenv("DATA_MIRROR", mirror.path, 1)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("smoke-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let results = scratch.appendingPathComponent("results"), data = scratch.appendingPathComponent("data")
+        let smoke = try SmokeScratch("smoke", dataset: "mnist", describedAs: "MNIST and Fashion-MNIST")
+        defer { smoke.remove() }
+        let results = smoke.results
         // A published report that a smoke run must leave byte for byte as it is.
         let published = results.appendingPathComponent("semisupervised-tables")
         try FileManager.default.createDirectory(at: published, withIntermediateDirectories: true)
         try Data("the published report\n".utf8).write(to: published.appendingPathComponent("README.md"))
         for section in ClassificationSection.all {
             let options = try ClassificationSectionOptions.parse(
-                ["--profile", "smoke", "--results", results.path, "--data-root", data.path])
+                smoke.smokeArguments)
             try options.run(section, commandName: section.name)
             let folder = results.appendingPathComponent("scratch/smoke").appendingPathComponent(section.name)
             let report = try String(contentsOf: folder.appendingPathComponent("README.md"), encoding: .utf8)
@@ -72,7 +57,7 @@ final class SmokePipelineTests: XCTestCase {
                        "a smoke run does not rewrite the results index")
         // A second run finds every cell done and trains nothing.
         let before = try FileManager.default.contentsOfDirectory(atPath: results.appendingPathComponent("scratch/runs/decoder-regularizer").path)
-        let again = try ClassificationSectionOptions.parse(["--profile", "smoke", "--results", results.path, "--data-root", data.path])
+        let again = try ClassificationSectionOptions.parse(smoke.smokeArguments)
         let started = Date()
         try again.run(.decoderRegularizer, commandName: "decoder-regularizer")
         XCTAssertLessThan(Date().timeIntervalSince(started), 30, "nothing was retrained")

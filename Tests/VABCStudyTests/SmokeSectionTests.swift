@@ -1,30 +1,18 @@
 import Experiments
 import Foundation
 import Reports
+import SmokeTestSupport
 import XCTest
 @testable import VABCStudy
 
 /// The whole section with the smoke profile: the moons, the MNIST figure fold with its judge,
 /// run files, report, CSVs and figures; above-chance assertions on what the smoke runs can show.
 final class VABCSmokeSectionTests: XCTestCase {
-    private func mirror() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["DATA_MIRROR"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        let sibling = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../shared/data").standardized
-        guard FileManager.default.fileExists(atPath: sibling.appendingPathComponent("mnist").path) else {
-            XCTFail("no data mirror for MNIST: set DATA_MIRROR (CI provides ../shared/data)")
-            throw XCTSkip("no mirror")
-        }
-        return sibling
-    }
-
     func testSectionRunsEndToEndAboveChance() throws {
-        let mirror = try mirror()
-        setenv("DATA_MIRROR", mirror.path, 1)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vabc-smoke-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let results = scratch.appendingPathComponent("results"), data = scratch.appendingPathComponent("data")
-        try VABCSectionOptions.parse(["--profile", "smoke", "--results", results.path, "--data-root", data.path])
+        let smoke = try SmokeScratch("vabc-smoke", dataset: "mnist", describedAs: "MNIST")
+        defer { smoke.remove() }
+        let results = smoke.results
+        try VABCSectionOptions.parse(smoke.smokeArguments)
             .run(commandName: "vabc-negative-generation")
 
         let folder = results.appendingPathComponent("scratch/smoke/vabc-negative-generation")
