@@ -24,9 +24,9 @@ final class SmokeSectionTests: XCTestCase {
         for (table, rows) in [(5, 20), (9, 20), (6, 12)] {
             let csv = try String(contentsOf: folder.appendingPathComponent("table-\(table).csv"), encoding: .utf8)
             let lines = csv.split(separator: "\n")
-            XCTAssertEqual(lines.first, "table,dataset,model,setting,metric,paper_mean,paper_std,ours_mean,ours_std,n")
+            XCTAssertEqual(lines.first, "table,dataset,model,setting,metric,paper_mean,paper_std,ours_mean,ours_std,n,profile")
             XCTAssertEqual(lines.count - 1, rows, "Table \(table): one row per number the paper reports")
-            let ran = lines.dropFirst().filter { $0.hasSuffix(",1") }.count
+            let ran = lines.dropFirst().filter { $0.hasSuffix(",1,smoke") }.count
             let expected = table == 6 ? plan.labelFractions.count : plan.heldOutClasses.count * 2
             XCTAssertEqual(ran, expected, "Table \(table): the smoke cells, one seed each")
         }

@@ -29,9 +29,9 @@ final class SmokePipelineTests: XCTestCase {
             for table in section.tables {
                 let csv = try String(contentsOf: folder.appendingPathComponent("table-\(table.number).csv"), encoding: .utf8)
                 let lines = csv.split(separator: "\n")
-                XCTAssertEqual(lines.first, "table,dataset,model,setting,metric,paper_mean,paper_std,ours_mean,ours_std,n")
+                XCTAssertEqual(lines.first, "table,dataset,model,setting,metric,paper_mean,paper_std,ours_mean,ours_std,n,profile")
                 XCTAssertEqual(lines.count - 1, table.settings.count * table.models.count * 2, "one row per model, setting and metric")
-                XCTAssertTrue(lines.dropFirst().allSatisfy { $0.hasSuffix(",1") }, "each number rests on the one smoke seed")
+                XCTAssertTrue(lines.dropFirst().allSatisfy { $0.hasSuffix(",1,smoke") }, "each number rests on the one smoke seed")
                 let png = try Data(contentsOf: folder.appendingPathComponent("table-\(table.number)-accuracy.png"))
                 XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
             }
