@@ -23,8 +23,11 @@ final class SectionReliabilityTests: XCTestCase {
 
     /// Run files for every quick cell of decoder-regularizer, with made-up metrics; `damage`
     /// edits them.
-    private func writeRuns(into results: URL, damage: (inout RunRecord) -> Void = { _ in }) throws -> [CellConfiguration] {
-        let cells = ClassificationCells(section: .decoderRegularizer, plan: ClassificationProfilePlan(.quick)).cells()
+    private func writeRuns(into results: URL, profile: Profile = .quick, models: Set<ModelName>? = nil,
+                           keep: (CellConfiguration) -> Bool = { _ in true },
+                           damage: (inout RunRecord) -> Void = { _ in }) throws -> [CellConfiguration] {
+        let cells = ClassificationCells(section: .decoderRegularizer, plan: ClassificationProfilePlan(profile)).cells(models: models)
+            .filter(keep)
         let store = RunStore(root: results.appendingPathComponent("runs"))
         let provenance = Provenance(git: GitState(commit: "test", dirty: false),
                                     machine: MachineDescription(hostname: "h", cpuModel: "c", coreCount: 2, openBLASCore: "k"))
@@ -57,6 +60,29 @@ final class SectionReliabilityTests: XCTestCase {
         XCTAssertTrue(report.contains("2 (+1 diverged)"), report)  // 3 quick seeds, one diverged
         let csv = try String(contentsOf: results.appendingPathComponent("decoder-regularizer/table-4.csv"), encoding: .utf8)
         XCTAssertFalse(csv.contains("nan") || csv.contains("NaN"), "the diverged value reaches no mean: \(csv)")
+    }
+
+    /// Once all 10 paper-profile seeds of SS_D on MNIST have run, the published report takes
+    /// that cell from them and says so in its rows, its claims, its provenance and the index;
+    /// Fashion-MNIST's SS_D, with 3 of 10 paper seeds, stays on the quick profile (10 cells: Table 10 counts too).
+    func testAFinishedPaperProfileCellReplacesTheQuickOne() throws {
+        let results = scratch.appendingPathComponent("results")
+        _ = try writeRuns(into: results)
+        _ = try writeRuns(into: results, profile: .paper, models: [ModelName(.semiSupervised, .dense)],
+                          keep: { $0.dataset == "mnist" || $0.seed <= 3 }) { record in
+            record.metrics["accuracy"] = 0.5
+        }
+        try ClassificationSectionOptions.parse(["--report-only", "--results", results.path])
+            .run(.decoderRegularizer, commandName: "decoder-regularizer")
+        let report = try String(contentsOf: results.appendingPathComponent("decoder-regularizer/README.md"), encoding: .utf8)
+        XCTAssertTrue(report.contains("| SS_D   | all labels | accuracy | 0.9855 ± 0.0003 | 0.5000 ± 0.0000 |  10 | paper   |"), report)
+        XCTAssertTrue(report.contains("Paper-profile runs still under way (those rows stay on the quick profile): SS_D all labels (Fashion-MNIST) 3 of 10 seeds."), report)
+        XCTAssertTrue(report.contains("SS paper, ES quick"), "the claim row says its two numbers' profiles")
+        XCTAssertTrue(report.contains("1 of 10 cells from the paper profile, marked in the tables"), "the provenance counts it")
+        let csv = try String(contentsOf: results.appendingPathComponent("decoder-regularizer/table-4.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.contains("4,mnist,SS_D,all labels,accuracy,0.9855,0.0003,0.5,0.0,10,paper"), csv)
+        let index = try String(contentsOf: results.appendingPathComponent("README.md"), encoding: .utf8)
+        XCTAssertTrue(index.contains("1 of 10 cells from the paper profile"), index)
     }
 
     func testASectionRunsFromAnotherWorkingDirectory() throws {
