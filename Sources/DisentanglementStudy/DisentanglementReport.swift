@@ -296,7 +296,7 @@ public struct DisentanglementReport {
             items.append("Table 12 on Small-NORB: the data set was absent here (the mirror has no Small-NORB files); the cells run where `make data` installed it.")
         }
         items.append("The search over α and β_norm that the paper ran on its unsupervised row: β_norm = 0.25 is the paper's optimum, taken as is; α is set by the paper's rule from one unsupervised run (above), not searched.")
-        items.append("The paper's seed count for Table 12 is not stated; the quick profile runs 2 seeds per row, the paper profile 5.")
+        items.append("The paper's seed count for Table 12 is not stated; the quick profile runs \(DisentanglementProfilePlan(.quick).seeds.count) seeds per row, the paper profile \(DisentanglementProfilePlan(.paper).seeds.count).")
         return items
     }
 }

@@ -112,11 +112,12 @@ func torchReferenceTimings(script: String, threads: Int, steps: Int) -> [String:
     return result.isEmpty ? nil : result
 }
 
-/// Where the time of one dense step goes (printed by --breakdown).
-func denseStepBreakdown(steps: Int) throws {
-    var generator = SeededGenerator(seed: 0)
-    var model = DenseSemiSupervisedVAE(denseVariant: .semiSupervised, generator: &generator)
-    let batch = StepTimings.semiSupervisedBatch(shape: [100, 784], classes: 10, binary: true, seed: 1)
+/// Where the time of one training step goes (printed by --breakdown): the forward pass alone,
+/// forward and backward, the optimiser's update and the finite check of the gradients.
+func stepBreakdown<Encoder, Decoder>(_ name: String, _ model: VariationalAutoencoder<Encoder, Decoder>,
+                                     batch: TrainingBatch, steps: Int) throws {
+    typealias Model = VariationalAutoencoder<Encoder, Decoder>
+    var model = model
     var optimizer = RMSprop(for: model, learningRate: 5e-4, rho: 0.9)
     let context = ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 1))
     func ms(_ body: () throws -> Void) rethrows -> Double {
@@ -129,59 +130,50 @@ func denseStepBreakdown(steps: Int) throws {
         return times.sorted()[times.count / 2]
     }
     let forward = ms { _ = model.loss(batch, in: context) }
-    var gradient = DenseSemiSupervisedVAE.TangentVector.zero
+    var gradient = Model.TangentVector.zero
     let backward = ms { gradient = valueWithGradient(at: model) { $0.loss(batch, in: context) }.gradient }
     let update = ms { optimizer.update(&model, along: gradient) }
-    let check = try ms { for path in DenseSemiSupervisedVAE.parameterPaths { try checkFinite(gradient[keyPath: path.gradient], path.name) } }
-    print("dense step breakdown (ms, median): forward \(forward), forward+backward \(backward), optimizer \(update), finite check \(check)")
+    let check = try ms { for path in Model.parameterPaths { try checkFinite(gradient[keyPath: path.gradient], path.name) } }
+    let parameters = Model.parameterPaths.reduce(0) { $0 + model[keyPath: $1.value].scalars.count }
+    print(String(format: "%@ step breakdown (ms, median of %d): forward %.2f, forward+backward %.2f, optimizer %.2f (%.2f M parameters), finite check %.2f",
+                 name, steps, forward, backward, update, Double(parameters) / 1e6, check))
 }
 
-/// The RMSprop sweep as a plain pointer loop: with `simdRMSprop`, the floor the optimiser step
-/// cannot beat on this machine (it is bound by memory bandwidth, docs/DESIGN.md).
-@inline(never)
-func rawRMSprop(_ theta: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int) {
-    let r: Float = 0.9, lr: Float = 5e-4, eps: Float = 1e-7
-    for k in 0..<n {
-        s[k] = r * s[k] + (1 - r) * g[k] * g[k]
-        theta[k] -= lr * g[k] / (s[k].squareRoot() + eps)
-    }
+func denseStepBreakdown(steps: Int) throws {
+    var generator = SeededGenerator(seed: 0)
+    try stepBreakdown("SS_D", DenseSemiSupervisedVAE(denseVariant: .semiSupervised, generator: &generator),
+                      batch: StepTimings.semiSupervisedBatch(shape: [100, 784], classes: 10, binary: true, seed: 1),
+                      steps: steps)
 }
 
-/// Times the two loops over 4 M parameters, the size of the dense model (printed by --breakdown).
+func convolutionalStepBreakdown(steps: Int) throws {
+    var generator = SeededGenerator(seed: 0)
+    try stepBreakdown("SS_CNN", ConvolutionalSemiSupervisedVAE(convolutionalVariant: .semiSupervised, generator: &generator),
+                      batch: StepTimings.semiSupervisedBatch(shape: [100, 28, 28, 1], classes: 10, binary: true, seed: 1),
+                      steps: steps)
+}
+
+/// The RMSprop sweep over 4 M parameters (the dense model's size) on one thread and on all:
+/// the floor of the optimiser's update, bound by memory bandwidth (printed by --breakdown).
 func rawUpdateTiming() {
     let n = 4_000_000
     let theta = UnsafeMutablePointer<Float>.allocate(capacity: n); theta.initialize(repeating: 1, count: n)
     let s = UnsafeMutablePointer<Float>.allocate(capacity: n); s.initialize(repeating: 0, count: n)
     let g = UnsafeMutablePointer<Float>.allocate(capacity: n); g.initialize(repeating: 0.5, count: n)
-    var best = Double.infinity
-    for _ in 0..<10 {
-        let start = DispatchTime.now().uptimeNanoseconds
-        rawRMSprop(theta, s, g, n)
-        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    defer { theta.deallocate(); s.deallocate(); g.deallocate() }
+    func best(_ body: () -> Void) -> Double {
+        var best = Double.infinity
+        for _ in 0..<10 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        return best
     }
-    print("raw RMSprop loop over 4M floats: \(best) ms")
-    best = .infinity
-    for _ in 0..<10 {
-        let start = DispatchTime.now().uptimeNanoseconds
-        simdRMSprop(theta, s, g, n)
-        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    let one = best { rmspropSweep(theta, s, g, 0..<n, rho: 0.9, learningRate: 5e-4, epsilon: 1e-7) }
+    let all = best {
+        parallelRanges(count: n) { rmspropSweep(theta, s, g, $0, rho: 0.9, learningRate: 5e-4, epsilon: 1e-7) }
     }
-    print("SIMD16 RMSprop loop over 4M floats: \(best) ms")
-}
-
-/// The same sweep with explicit 16-lane vectors (the tail is left out: n is a multiple of 16).
-@inline(never)
-func simdRMSprop(_ theta: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int) {
-    let r: Float = 0.9, lr: Float = 5e-4, eps: Float = 1e-7
-    var k = 0
-    while k + 16 <= n {
-        let gv = UnsafeRawPointer(g + k).loadUnaligned(as: SIMD16<Float>.self)
-        var sv = UnsafeRawPointer(s + k).loadUnaligned(as: SIMD16<Float>.self)
-        var tv = UnsafeRawPointer(theta + k).loadUnaligned(as: SIMD16<Float>.self)
-        sv = r * sv + (1 - r) * gv * gv
-        tv -= lr * gv / (sv.squareRoot() + eps)
-        UnsafeMutableRawPointer(s + k).storeBytes(of: sv, as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(theta + k).storeBytes(of: tv, as: SIMD16<Float>.self)
-        k += 16
-    }
+    print(String(format: "RMSprop sweep over 4M parameters (ms, best of 10): %.2f on 1 thread, %.2f on %d",
+                 one, all, ParallelismConfiguration.threads))
 }

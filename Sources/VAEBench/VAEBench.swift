@@ -19,7 +19,7 @@ struct VAEBench: ParsableCommand {
     @Flag(help: "Print the OpenBLAS kernels in use and exit.")
     var blasCore = false
 
-    @Flag(help: "Print where the time of a dense training step goes (and the memory-bound floor of the optimiser sweep), and exit.")
+    @Flag(help: "Print where the time of the dense and the convolutional training steps goes (and the memory-bound floor of the optimiser sweep), and exit.")
     var breakdown = false
 
     @Flag(help: "Print the OpenBLAS kernels and configuration at start-up.")
@@ -53,7 +53,12 @@ struct VAEBench: ParsableCommand {
             return
         }
         if verbose { print(status.summary); print(BLAS.configuration) }
-        if breakdown { rawUpdateTiming(); try denseStepBreakdown(steps: steps); return }
+        if breakdown {
+            rawUpdateTiming()
+            try denseStepBreakdown(steps: steps)
+            try convolutionalStepBreakdown(steps: max(3, steps / 4))
+            return
+        }
         var report = BenchReport(status: status)
         if table16Only {
             try report.measureTable16(steps: max(3, steps / 4))

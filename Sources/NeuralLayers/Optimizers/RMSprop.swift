@@ -70,7 +70,7 @@ public struct RMSprop<Model: ParameterCollection>: Optimizer {
 /// took 1.5 times as long. Each lane does the scalar loop's operations in the same order, so
 /// the result is bit-identical to it.
 @inlinable
-func rmspropSweep(_ theta: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>,
+public func rmspropSweep(_ theta: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>,
                   _ g: UnsafePointer<Float>, _ range: Range<Int>,
                   rho r: Float, learningRate lr: Float, epsilon eps: Float) {
     var k = range.lowerBound
