@@ -43,8 +43,8 @@ test: setup ## build in release mode and run the whole test suite
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	$(SWIFT) test $(TEST_FLAGS) --skip-build --disable-swift-testing
 
-bench: build ## speed and memory figures; writes results/bench/ (TSNE_PYTHON=venv/bin/python times openTSNE too)
-	$(BIN)/vae-bench --output results/bench $(if $(TSNE_PYTHON),--tsne-python $(TSNE_PYTHON),)
+bench: build ## speed and memory figures; writes results/bench/ (TORCH_PYTHON=, TSNE_PYTHON=venv/bin/python time PyTorch, openTSNE beside ours)
+	$(BIN)/vae-bench --output results/bench $(if $(TORCH_PYTHON),--torch-python $(TORCH_PYTHON),) $(if $(TSNE_PYTHON),--tsne-python $(TSNE_PYTHON),)
 
 # Skips (and lists) sets no source has; fails on a corrupt file or a missing mirror folder.
 data: build ## fetch and verify every data set into data/ (DATA_MIRROR=dir to copy from a mirror)

@@ -15,7 +15,7 @@ struct BenchReport {
 
     mutating func note(_ text: String) { notes.append(text) }
 
-    mutating func measureAll(steps: Int, torchReference: String) throws {
+    mutating func measureAll(steps: Int, torchReference: String, torchPython: String) throws {
         for shape in SgemmShape.trainingShapes {
             record("sgemm_\(shape.name)_gflops", shape.measureGFLOPs(), "sgemm \(shape.name) (GFLOP/s)")
         }
@@ -25,26 +25,41 @@ struct BenchReport {
         } else {
             note("MNIST not found in data/ or $DATA_MIRROR: no parse timing")
         }
-        let dense = try StepTimings.dense(steps: steps)
-        record("dense_step_ms", dense.medianMilliseconds, "SS_D step, Table 13 (ms, median)")
+        // Three alternating rounds of ours and PyTorch's (sideBySide): 20 steps a round for
+        // the dense model, 10 for the convolutional one.
+        let rounds = 3
+        let dense = try sideBySide(rounds: rounds, ours: { try StepTimings.dense(steps: steps) }, theirs: {
+            torchReferenceTiming(python: torchPython, script: torchReference, model: "dense", threads: status.threads, steps: steps)
+        })
+        recordSideBySide("dense", "SS_D step, Table 13", dense)
         record("dense_peak_rss_mb", peakResidentMegabytes(), "peak memory after SS_D (MB)")
-        let convolutional = try StepTimings.convolutional(steps: max(5, steps / 2))
-        record("conv_step_ms", convolutional.medianMilliseconds, "SS_CNN step, Table 14 (ms, median)")
+        let convolutionalSteps = max(5, steps / 2)
+        let convolutional = try sideBySide(rounds: rounds, ours: { try StepTimings.convolutional(steps: convolutionalSteps) }, theirs: {
+            torchReferenceTiming(python: torchPython, script: torchReference, model: "cnn", threads: status.threads, steps: convolutionalSteps)
+        })
+        recordSideBySide("conv", "SS_CNN step, Table 14", convolutional)
         let recurrent = try StepTimings.recurrent(steps: max(5, steps / 2))
         record("lstm_step_ms", recurrent.medianMilliseconds, "SS_RNN step, Table 15 (ms, median)")
         record("peak_rss_mb", peakResidentMegabytes(), "peak memory, whole run (MB)")
-        if let torch = torchReferenceTimings(script: torchReference, threads: status.threads, steps: steps) {
-            if let t = torch["dense"] {
-                record("torch_dense_step_ms", t, "PyTorch SS_D step (ms, median)")
-                record("dense_step_ratio_vs_torch", dense.medianMilliseconds / t, "SS_D ours / PyTorch")
-            }
-            if let t = torch["cnn"] {
-                record("torch_conv_step_ms", t, "PyTorch SS_CNN step (ms, median)")
-                record("conv_step_ratio_vs_torch", convolutional.medianMilliseconds / t, "SS_CNN ours / PyTorch")
-            }
-        } else {
+        if dense.theirs == nil || convolutional.theirs == nil {
             note("PyTorch not importable (or reference script missing): no side-by-side ratio")
         }
+    }
+
+    /// Our median and minimum, PyTorch's, and the two ratios (keys `<key>_step_ms`,
+    /// `<key>_step_min_ms`, `torch_<key>_step_ms`, `torch_<key>_step_min_ms`,
+    /// `<key>_step_ratio_vs_torch` of the medians and `<key>_step_min_ratio_vs_torch`).
+    private mutating func recordSideBySide(_ key: String, _ label: String,
+                                           _ timing: (ours: StepTimings.Timing, theirs: StepTimings.Timing?)) {
+        record("\(key)_step_ms", timing.ours.medianMilliseconds, "\(label) (ms, median)")
+        record("\(key)_step_min_ms", timing.ours.minimumMilliseconds, "\(label) (ms, min)")
+        guard let torch = timing.theirs else { return }
+        record("torch_\(key)_step_ms", torch.medianMilliseconds, "PyTorch \(label) (ms, median)")
+        record("torch_\(key)_step_min_ms", torch.minimumMilliseconds, "PyTorch \(label) (ms, min)")
+        record("\(key)_step_ratio_vs_torch", timing.ours.medianMilliseconds / torch.medianMilliseconds,
+               "\(label): ours / PyTorch, medians")
+        record("\(key)_step_min_ratio_vs_torch", timing.ours.minimumMilliseconds / torch.minimumMilliseconds,
+               "\(label): ours / PyTorch, minima")
     }
 
     func printTable() {

@@ -34,3 +34,21 @@ extension BenchReport {
         record("ecg_lstm_step_ms", lstm.medianMilliseconds, "ECG β-VAE step, LSTM encoder, batch 100 × 187 (ms, median)")
     }
 }
+
+extension BenchReport {
+    /// AnoDM's β-VAE for MNIST (Table 3's digit networks, a 10-D latent, Adam at 1e-3, batch
+    /// 100 of 28×28 images), as the anodm-heatmaps cells train it.
+    mutating func measureAnoDMImageModel(steps: Int) throws {
+        var generator = SeededGenerator(seed: 0)
+        let model = AnoDMDigitVAE(anoDMDigitsWithLatentSize: 10, beta: 1, generator: &generator)
+        var values = SeededGenerator(seed: 1)
+        let images = Tensor(shape: [100, 28, 28, 1], unsafeUninitialized: { out in
+            for i in out.indices { out[i] = values.uniformFloat() > 0.5 ? 1 : 0 }
+        })
+        let batch = TrainingBatch(unlabeled: images)
+        let context = ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 2))
+        let timing = try StepTimings.time(model, optimizer: Adam(for: model, learningRate: 1e-3), steps: steps,
+                                          warmUp: 2) { $0.loss(batch, in: context) }
+        record("anodm_digits_step_ms", timing.medianMilliseconds, "AnoDM β-VAE step, MNIST, batch 100 (ms, median)")
+    }
+}

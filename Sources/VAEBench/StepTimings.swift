@@ -85,31 +85,56 @@ func peakResidentMegabytes() -> Double {
     return .nan
 }
 
-/// Runs ../shared/bench/torch_reference.py and returns its median step times by model name.
-func torchReferenceTimings(script: String, threads: Int, steps: Int) -> [String: Double]? {
+/// Runs ../shared/bench/torch_reference.py with `python` for `model` ("dense" or "cnn") and returns its
+/// median and minimum step time, or nil where PyTorch or the script is missing.
+func torchReferenceTiming(python: String, script: String, model: String, threads: Int, steps: Int) -> StepTimings.Timing? {
     guard !script.isEmpty, FileManager.default.fileExists(atPath: script) else { return nil }
     let probe = Process()
     probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    probe.arguments = ["python3", "-c", "import torch"]
+    probe.arguments = [python, "-c", "import torch"]
     probe.standardError = FileHandle.nullDevice
     guard (try? probe.run()) != nil else { return nil }
     probe.waitUntilExit()
     guard probe.terminationStatus == 0 else { return nil }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", script, "--threads", "\(threads)", "--models", "dense,cnn", "--steps", "\(steps)"]
+    process.arguments = [python, script, "--threads", "\(threads)", "--models", model, "--steps", "\(steps)"]
     let pipe = Pipe()
     process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
     guard (try? process.run()) != nil else { return nil }
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    var result: [String: Double] = [:]
     for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let model = object["model"] as? String, let median = object["median_ms"] as? Double else { continue }
-        result[model] = median
+              object["model"] as? String == model, let median = object["median_ms"] as? Double,
+              let minimum = object["min_ms"] as? Double else { continue }
+        return StepTimings.Timing(medianMilliseconds: median, minimumMilliseconds: minimum)
     }
-    return result.isEmpty ? nil : result
+    return nil
+}
+
+/// Our step and PyTorch's, timed alternately in `rounds` rounds of `steps` steps each.
+///
+/// This machine's cores are shared with other tenants, whose load drifts by tens of percent
+/// within a minute: two back-to-back windows of one minute each gave PyTorch's dense step a
+/// median of 25.7 ms in one run and 40.8 ms in the next. Alternating short windows gives both
+/// sides the same drift; the ratio is then taken of the minima (the least disturbed steps) and
+/// of the medians of the round medians.
+func sideBySide(rounds: Int, ours: () throws -> StepTimings.Timing,
+                theirs: () -> StepTimings.Timing?) rethrows -> (ours: StepTimings.Timing, theirs: StepTimings.Timing?) {
+    var mine: [StepTimings.Timing] = [], reference: [StepTimings.Timing] = []
+    for _ in 0..<rounds {
+        mine.append(try ours())
+        if let timing = theirs() { reference.append(timing) }
+    }
+    func combined(_ timings: [StepTimings.Timing]) -> StepTimings.Timing? {
+        guard !timings.isEmpty else { return nil }
+        let medians = timings.map(\.medianMilliseconds).sorted()
+        return StepTimings.Timing(medianMilliseconds: medians[medians.count / 2],
+                                  minimumMilliseconds: timings.map(\.minimumMilliseconds).min()!)
+    }
+    return (combined(mine)!, reference.count == rounds ? combined(reference) : nil)
 }
 
 /// Where the time of one training step goes (printed by --breakdown): the forward pass alone,
@@ -120,14 +145,15 @@ func stepBreakdown<Encoder, Decoder>(_ name: String, _ model: VariationalAutoenc
     var model = model
     var optimizer = RMSprop(for: model, learningRate: 5e-4, rho: 0.9)
     let context = ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 1))
-    func ms(_ body: () throws -> Void) rethrows -> Double {
+    func ms(_ body: () throws -> Void) rethrows -> String {
         var times: [Double] = []
         for _ in 0..<steps {
             let start = DispatchTime.now().uptimeNanoseconds
             try body()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
-        return times.sorted()[times.count / 2]
+        times.sort()
+        return String(format: "%.2f (min %.2f)", times[times.count / 2], times[0])
     }
     let forward = ms { _ = model.loss(batch, in: context) }
     var gradient = Model.TangentVector.zero
@@ -135,8 +161,8 @@ func stepBreakdown<Encoder, Decoder>(_ name: String, _ model: VariationalAutoenc
     let update = ms { optimizer.update(&model, along: gradient) }
     let check = try ms { for path in Model.parameterPaths { try checkFinite(gradient[keyPath: path.gradient], path.name) } }
     let parameters = Model.parameterPaths.reduce(0) { $0 + model[keyPath: $1.value].scalars.count }
-    print(String(format: "%@ step breakdown (ms, median of %d): forward %.2f, forward+backward %.2f, optimizer %.2f (%.2f M parameters), finite check %.2f",
-                 name, steps, forward, backward, update, Double(parameters) / 1e6, check))
+    print("\(name) step breakdown (ms, median of \(steps)): forward \(forward), forward+backward \(backward), "
+          + "optimizer \(update) for \(String(format: "%.2f", Double(parameters) / 1e6)) M parameters, finite check \(check)")
 }
 
 func denseStepBreakdown(steps: Int) throws {

@@ -11,8 +11,9 @@ struct VAEBench: ParsableCommand {
         abstract: "Measure sgemm throughput, training-step times and peak memory.",
         discussion: """
             Prints one table and writes <output>/bench.json (one key per figure, unit in the name).
-            Where `python3 -c 'import torch'` works, also times the PyTorch reference
-            (../shared/bench/torch_reference.py) on the same thread count and prints the ratio; where
+            Where `<torch-python> -c 'import torch'` works, also times the PyTorch reference
+            (../shared/bench/torch_reference.py) on the same thread count, alternating with ours in
+            three rounds, and prints the ratios of the minima and of the medians; where
             --tsne-python imports openTSNE, times it beside our t-SNE (tools/bench/tsne_reference.py).
             """)
 
@@ -43,6 +44,9 @@ struct VAEBench: ParsableCommand {
     @Option(help: "Python that runs the openTSNE reference (a venv with openTSNE; see tools/bench/tsne_reference.py).")
     var tsnePython = "python3"
 
+    @Option(help: "Python that runs the PyTorch reference (one whose `import torch` works; a CPU wheel).")
+    var torchPython = "python3"
+
     @Option(help: "Path of the openTSNE reference script; empty to skip the comparison.")
     var tsneReference = "tools/bench/tsne_reference.py"
 
@@ -66,8 +70,9 @@ struct VAEBench: ParsableCommand {
             try report.write(to: URL(fileURLWithPath: output))
             return
         }
-        if !tsneOnly { try report.measureAll(steps: steps, torchReference: torchReference) }
+        if !tsneOnly { try report.measureAll(steps: steps, torchReference: torchReference, torchPython: torchPython) }
         if !tsneOnly { try report.measureVABC(steps: steps) }
+        if !tsneOnly { try report.measureAnoDMImageModel(steps: max(5, steps / 2)) }
         if !tsneOnly { try report.measureHeartbeatEncoders(steps: max(3, steps / 4)) }
         if !tsneOnly { try report.measureTable16(steps: max(3, steps / 4)) }
         report.measureTSNE(python: tsnePython, script: tsneReference)

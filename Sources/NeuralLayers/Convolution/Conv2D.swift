@@ -43,6 +43,7 @@ public struct Conv2D: Layer {
     public var outputChannels: Int { filter.shape[3] }
 
     @differentiable(reverse)
+    @differentiable(reverse, wrt: self)
     public func callAsFunction(_ input: Tensor) -> Tensor {
         activation(addingBias(conv2D(input, filter: filter, stride: stride, padding: padding), bias))
     }

@@ -31,6 +31,19 @@ func vjpConvolution(_ input: Tensor, filter: Tensor, geometry: ConvolutionGeomet
     })
 }
 
+/// The filter's gradient alone, which AD picks when the input is a constant (an encoder's
+/// first layer reads the images): no `dy · Wᵀ` and no col2im for a gradient nobody reads.
+@derivative(of: convolution, wrt: filter)
+@usableFromInline
+func vjpConvolutionFilter(_ input: Tensor, filter: Tensor, geometry: ConvolutionGeometry)
+    -> (value: Tensor, pullback: (Tensor) -> Tensor) {
+    let value = convolution(input, filter: filter, geometry: geometry)
+    return (value, { outputGradient in
+        ConvolutionKernels.filterGradient(image: input, outputGradient: outputGradient, geometry)
+            .reshaped(to: filter.shape)
+    })
+}
+
 /// The adjoint of `convolution(_:filter:geometry:)` with the same filter and geometry: it
 /// maps the convolution's output space back onto its input space (a "deconvolution").
 ///
@@ -64,6 +77,7 @@ func vjpTransposedConvolution(_ input: Tensor, filter: Tensor, geometry: Convolu
 /// input `[n, H, W, cin]`, filter `[kh, kw, cin, cout]` → `[n, ⌊(H + 2p − kh)/s⌋ + 1,
 /// ⌊(W + 2p − kw)/s⌋ + 1, cout]`.
 @differentiable(reverse)
+@differentiable(reverse, wrt: filter)
 public func conv2D(_ input: Tensor, filter: Tensor, stride: Int = 1, padding: Int) -> Tensor {
     let (inputShape, filterShape) = (withoutDerivative(at: input).shape, withoutDerivative(at: filter).shape)
     precondition(inputShape.count == 4 && filterShape.count == 4,

@@ -14,8 +14,13 @@ public protocol Layer: ParameterCollection {
 /// A layer whose result depends on the learning phase or on random draws (batch
 /// normalisation, dropout). The phase and the random stream are passed explicitly, never
 /// held in global state, so a run is reproducible from its seed.
+///
+/// Besides the full derivative, a layer is differentiable with respect to its parameters
+/// alone: an encoder reads the data, a constant, and with this derivative AD skips the first
+/// layer's input gradient instead of computing and discarding it.
 public protocol ContextualLayer: ParameterCollection {
     @differentiable(reverse)
+    @differentiable(reverse, wrt: self)
     func callAsFunction(_ input: Tensor, in context: ForwardContext) -> Tensor
 }
 

@@ -31,7 +31,10 @@ public struct Dense: Layer {
     public var inputSize: Int { weight.shape[0] }
     public var outputSize: Int { weight.shape[1] }
 
+    /// (Also differentiable with respect to the parameters alone, for a first layer: see
+    /// `ContextualLayer`.)
     @differentiable(reverse)
+    @differentiable(reverse, wrt: self)
     public func callAsFunction(_ input: Tensor) -> Tensor {
         activation(addingBias(matmul(input, weight), bias))
     }

@@ -54,6 +54,29 @@ func vjpMatmul(_ input: Tensor, _ weight: Tensor)
     })
 }
 
+/// The weight's gradient alone, which AD picks when the input is a constant: a model's first
+/// layer reads the data, and its input gradient (`dOut · Wᵀ`, a sixth of the dense step's
+/// backward products, and a pass over W) would be thrown away.
+@derivative(of: matmul, wrt: weight)
+@usableFromInline
+func vjpMatmulWeight(_ input: Tensor, _ weight: Tensor)
+    -> (value: Tensor, pullback: (Tensor) -> Tensor) {
+    let value = matmul(input, weight)
+    return (value, { gradient in
+        let k = weight.shape[0], n = weight.shape[1]
+        let m = input.count / k
+        // dW = inputᵀ · dOut
+        return Tensor(shape: weight.shape, unsafeUninitialized: { out in
+            input.scalars.withUnsafeBufferPointer { a in
+                gradient.scalars.withUnsafeBufferPointer { g in
+                    BLAS.gemm(transposeA: true, m: k, n: n, k: m, a.baseAddress!, lda: k,
+                              g.baseAddress!, ldb: n, out.baseAddress!, ldc: n)
+                }
+            }
+        })
+    })
+}
+
 /// Adds a per-feature vector `[c]` to every row of `[..., c]`.
 @differentiable(reverse)
 public func addingBias(_ input: Tensor, _ bias: Tensor) -> Tensor {

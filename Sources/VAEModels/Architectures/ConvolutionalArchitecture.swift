@@ -34,6 +34,7 @@ public struct ConvolutionalEncoder: ContextualLayer {
     }
 
     @differentiable(reverse)
+    @differentiable(reverse, wrt: self)
     public func callAsFunction(_ input: Tensor, in context: ForwardContext) -> Tensor {
         var x = activation(norm1(conv1(input), in: context))
         x = activation(norm2(conv2(x), in: context))

@@ -15,6 +15,7 @@ public struct DenseEncoder: ContextualLayer {
 
     /// `[batch, ...] → [batch, hidden]` (images are flattened first, as in the paper).
     @differentiable(reverse)
+    @differentiable(reverse, wrt: self)
     public func callAsFunction(_ input: Tensor, in context: ForwardContext) -> Tensor {
         hidden2(hidden1(input.flattenedBatch()))
     }
