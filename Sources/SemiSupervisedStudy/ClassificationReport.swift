@@ -170,7 +170,7 @@ public struct ClassificationReport {
                 .sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.map(String.init).joined(separator: "/")) epochs" }
             let seeds = Set(Dictionary(grouping: paperRecords, by: { CellGroup($0.configuration) }).values.map(\.count)).sorted()
             let allImages = parameters.allSatisfy { $0.trainImages >= 60_000 && $0.testImages >= 10_000 }
-            sentences.append("Rows whose profile reads **paper** come from the paper profile instead, the paper's own protocol: \(seeds.map(String.init).joined(separator: "/")) seeds, \(epochs.joined(separator: ", "))\(allImages ? ", all 60,000 training and 10,000 test images" : ""). A cell's numbers switch to the paper profile only when every one of its paper-profile seeds has a run file; \(choice.paperGroups.sorted().map(label).joined(separator: ", ")) have.")
+            sentences.append("Rows whose profile reads **paper** come from the paper profile instead, the paper's own protocol: \(seeds.map(String.init).joined(separator: "/")) seeds, \(epochs.joined(separator: ", "))\(allImages ? ", all 60,000 training and 10,000 test images" : ""). A cell's numbers switch to the paper profile only when every one of its paper-profile seeds has a run file; \(choice.paperGroups.sorted().map(label).joined(separator: ", ")) \(choice.paperGroups.count == 1 ? "has" : "have").")
         }
         if !choice.unfinishedPaperGroups.isEmpty {
             let progress = choice.unfinishedPaperGroups.sorted { $0.key < $1.key }

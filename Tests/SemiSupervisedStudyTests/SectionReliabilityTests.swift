@@ -77,6 +77,7 @@ final class SectionReliabilityTests: XCTestCase {
         let report = try String(contentsOf: results.appendingPathComponent("decoder-regularizer/README.md"), encoding: .utf8)
         XCTAssertTrue(report.contains("| SS_D   | all labels | accuracy | 0.9855 ± 0.0003 | 0.5000 ± 0.0000 |  10 | paper   |"), report)
         XCTAssertTrue(report.contains("Paper-profile runs still under way (those rows stay on the quick profile): SS_D all labels (Fashion-MNIST) 3 of 10 seeds."), report)
+        XCTAssertTrue(report.contains("every one of its paper-profile seeds has a run file; SS_D all labels (MNIST) has."), report)
         XCTAssertTrue(report.contains("SS paper, ES quick"), "the claim row says its two numbers' profiles")
         XCTAssertTrue(report.contains("1 of 10 cells from the paper profile, marked in the tables"), "the provenance counts it")
         let csv = try String(contentsOf: results.appendingPathComponent("decoder-regularizer/table-4.csv"), encoding: .utf8)

@@ -160,9 +160,10 @@ public struct SectionDriver {
         var records = try store.records(for: selected)
         var choice = ProfileChoice(single: profile)
         if prefersFinishedPaperGroups && profile != .paper {
+            let paperCells = try cells(.paper)
             (choice, records) = ProfileChoice.preferringFinishedPaperGroups(
-                records: records, profile: profile, paperCells: try cells(.paper),
-                paperRecords: try store.records(for: try cells(.paper)))
+                records: records, profile: profile, paperCells: paperCells,
+                paperRecords: try store.records(for: paperCells))
         }
         let destination = reportDestination(profile: profile, selectionIsComplete: selectionIsComplete,
                                             runs: records.count, published: published, scratch: scratch)
