@@ -5,20 +5,14 @@ import VAEModels
 /// The image data sets of AnoDM's Tables 1 and 2, each with its Table 3 network. MNIST and
 /// Fashion-MNIST run here; CIFAR-10 and Small-NORB wherever `make data` finds their files
 /// (their cells are reported "not run: data absent" otherwise).
-public enum AnoDMDataset: String, CaseIterable, Sendable {
+public enum AnoDMDataset: String, CaseIterable, Sendable, NamedChoice {
     // Raw values are the cells' `dataset` and papers/anodm/tables.csv's names.
     case mnist = "mnist"
     case fashionMNIST = "fashion-mnist"
     case cifar10 = "cifar10"
     case smallNORB = "smallnorb"
 
-    public init(parsing text: String) throws {
-        guard let dataset = AnoDMDataset(rawValue: text) else {
-            throw StudyError.invalidArgument(
-                "unknown data set '\(text)'; known: \(AnoDMDataset.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        self = dataset
-    }
+    public static let kind = "data set"
 
     public var title: String {
         switch self {

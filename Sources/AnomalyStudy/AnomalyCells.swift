@@ -9,7 +9,7 @@ import TensorCore
 import VAEModels
 
 /// The experiments of the section; each cell records its kind as `experiment`.
-public enum AnomalyExperiment: String, Codable, CaseIterable, Sendable {
+public enum AnomalyExperiment: String, Codable, CaseIterable, Sendable, NamedChoice {
     /// Tables 5 and 9: one class held out, EU_D against SS_D with every normal label.
     case heldOutClass = "held-out-class"
     /// Table 6: SS_D with a fraction of the normal labels, 1:1 labeled/unlabeled batches.
@@ -20,6 +20,8 @@ public enum AnomalyExperiment: String, Codable, CaseIterable, Sendable {
     case generation = "generation"
     /// Table 11: UCI-HAR with "walking" held out, EU_RNN against SS_RNN.
     case activityHeldOut = "activity-held-out"
+
+    public static let kind = "experiment"
 }
 
 /// Expands the section into cells and runs them.

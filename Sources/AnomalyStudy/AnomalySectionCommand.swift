@@ -15,14 +15,7 @@ public struct AnomalySectionOptions: ParsableArguments {
     public init() {}
 
     func parsedExperiments() throws -> Set<AnomalyExperiment> {
-        guard let experiments else { return Set(AnomalyExperiment.allCases) }
-        return Set(try experiments.split(separator: ",", omittingEmptySubsequences: false).map { item in
-            let name = item.trimmingCharacters(in: .whitespaces)
-            guard let experiment = AnomalyExperiment(rawValue: name) else {
-                throw StudyError.invalidArgument("unknown experiment '\(name)'; known: \(AnomalyExperiment.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return experiment
-        })
+        try AnomalyExperiment.parsingList(experiments)
     }
 
     /// Runs the missing cells, draws Figure 4 when cells trained, then writes the report and

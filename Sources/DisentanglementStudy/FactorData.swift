@@ -4,16 +4,11 @@ import StudyKit
 
 /// The factor data sets of the section: Small-NORB (the paper's) and dSprites (rendered here,
 /// our experiment, so the protocol runs where Small-NORB is absent).
-public enum FactorDataName: String, Codable, CaseIterable, Sendable {
+public enum FactorDataName: String, Codable, CaseIterable, Sendable, NamedChoice {
     case smallNORB = "smallnorb"
     case dSprites = "dsprites"
 
-    public init(parsing text: String) throws {
-        guard let name = FactorDataName(rawValue: text) else {
-            throw StudyError.invalidArgument("unknown data set '\(text)'; known: \(FactorDataName.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        self = name
-    }
+    public static let kind = "data set"
 
     public var title: String { self == .smallNORB ? "Small-NORB" : "dSprites (rendered)" }
 

@@ -4,7 +4,7 @@ import Foundation
 import StudyKit
 
 /// The experiments of the section; each cell records its kind as `experiment`.
-public enum VABCExperiment: String, Codable, CaseIterable, Sendable {
+public enum VABCExperiment: String, Codable, CaseIterable, Sendable, NamedChoice {
     /// Table I: the fold counts of every data set, drawn as the cells draw them (seed 1).
     case folds = "folds"
     /// Figures 3, 4, 5: Moons1 and Moons2, VAE against V-ABC.
@@ -15,6 +15,8 @@ public enum VABCExperiment: String, Codable, CaseIterable, Sendable {
     case mnist = "mnist"
     /// Figure 9 right: V-ABC on digit 8, p = 0.2 for other final γ.
     case gammaSweep = "gamma-sweep"
+
+    public static let kind = "experiment"
 }
 
 /// The two models of every comparison.

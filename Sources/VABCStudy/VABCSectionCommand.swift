@@ -13,14 +13,7 @@ public struct VABCSectionOptions: ParsableArguments {
     public init() {}
 
     func parsedExperiments() throws -> Set<VABCExperiment> {
-        guard let experiments else { return Set(VABCExperiment.allCases) }
-        return Set(try experiments.split(separator: ",", omittingEmptySubsequences: false).map { item in
-            let name = item.trimmingCharacters(in: .whitespaces)
-            guard let experiment = VABCExperiment(rawValue: name) else {
-                throw StudyError.invalidArgument("unknown experiment '\(name)'; known: \(VABCExperiment.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return experiment
-        })
+        try VABCExperiment.parsingList(experiments)
     }
 
     public func run(commandName: String) throws {

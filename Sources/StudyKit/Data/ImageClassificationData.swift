@@ -3,18 +3,11 @@ import Foundation
 
 /// The image data sets of the classification tables: MNIST (Tables 3, 4) and Fashion-MNIST
 /// (Tables 7, 8), kept as bytes and converted to Float32 per batch.
-public enum ImageDatasetName: String, Codable, CaseIterable, Sendable {
+public enum ImageDatasetName: String, Codable, CaseIterable, Sendable, NamedChoice {
     case mnist = "mnist"
     case fashionMNIST = "fashion-mnist"
 
-    /// Parses the data set's folder name with a clear error.
-    public init(parsing text: String) throws {
-        guard let name = ImageDatasetName(rawValue: text) else {
-            throw StudyError.invalidArgument(
-                "unknown data set '\(text)'; known: \(ImageDatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        self = name
-    }
+    public static let kind = "data set"
 
     public var title: String { self == .mnist ? "MNIST" : "Fashion-MNIST" }
 
