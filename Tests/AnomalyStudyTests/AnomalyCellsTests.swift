@@ -14,9 +14,9 @@ final class AnomalyCellsTests: XCTestCase {
 
     func testQuickGridHasEveryTableCellOnceWithDistinctIDs() {
         let cells = AnomalyCells(plan: AnomalyProfilePlan(.quick)).cells()
-        // Tables 5 and 9: 10 classes × 2 models × 2 seeds each; Table 6: 2 classes × 6 fractions × 2 seeds;
-        // feedback: 2 classes × 2 seeds; Figures 2, 3: one each; Table 11: EU_RNN, SS_RNN × 2 seeds.
-        XCTAssertEqual(cells.count, 80 + 24 + 4 + 2 + 4)
+        // Tables 5 and 9: 10 classes × 2 models × 3 seeds each; Table 6: 2 classes × 6 fractions × 3 seeds;
+        // feedback: 2 classes × 2 seeds; Figures 2, 3: one each; Table 11: EU_RNN, SS_RNN × 3 seeds.
+        XCTAssertEqual(cells.count, 120 + 36 + 4 + 2 + 6)
         XCTAssertEqual(Set(cells.map(\.id)).count, cells.count)
         XCTAssertTrue(cells.allSatisfy { $0.section == "semiunsupervised-auc" && $0.hyperparameters["epochs"]?.intValue == 2 })
         let paper = AnomalyCells(plan: AnomalyProfilePlan(.paper)).cells(experiments: [.heldOutClass])
