@@ -28,14 +28,17 @@ struct BenchReport {
         // Three alternating rounds of ours and PyTorch's (sideBySide): 20 steps a round for
         // the dense model, 10 for the convolutional one.
         let rounds = 3
+        let torch = torchReferenceAvailable(python: torchPython, script: torchReference)
         let dense = try sideBySide(rounds: rounds, ours: { try StepTimings.dense(steps: steps) }, theirs: {
-            torchReferenceTiming(python: torchPython, script: torchReference, model: "dense", threads: status.threads, steps: steps)
+            guard torch else { return nil }
+            return torchReferenceTiming(python: torchPython, script: torchReference, model: "dense", threads: status.threads, steps: steps)
         })
         recordSideBySide("dense", "SS_D step, Table 13", dense)
         record("dense_peak_rss_mb", peakResidentMegabytes(), "peak memory after SS_D (MB)")
         let convolutionalSteps = max(5, steps / 2)
         let convolutional = try sideBySide(rounds: rounds, ours: { try StepTimings.convolutional(steps: convolutionalSteps) }, theirs: {
-            torchReferenceTiming(python: torchPython, script: torchReference, model: "cnn", threads: status.threads, steps: convolutionalSteps)
+            guard torch else { return nil }
+            return torchReferenceTiming(python: torchPython, script: torchReference, model: "cnn", threads: status.threads, steps: convolutionalSteps)
         })
         recordSideBySide("conv", "SS_CNN step, Table 14", convolutional)
         let recurrent = try StepTimings.recurrent(steps: max(5, steps / 2))

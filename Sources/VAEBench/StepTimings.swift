@@ -86,16 +86,20 @@ func peakResidentMegabytes() -> Double {
 }
 
 /// Runs ../shared/bench/torch_reference.py with `python` for `model` ("dense" or "cnn") and returns its
-/// median and minimum step time, or nil where PyTorch or the script is missing.
-func torchReferenceTiming(python: String, script: String, model: String, threads: Int, steps: Int) -> StepTimings.Timing? {
-    guard !script.isEmpty, FileManager.default.fileExists(atPath: script) else { return nil }
+/// median and minimum step time, or nil where it printed none.
+/// Whether `python` imports torch and the reference script exists (checked once per bench).
+func torchReferenceAvailable(python: String, script: String) -> Bool {
+    guard !script.isEmpty, FileManager.default.fileExists(atPath: script) else { return false }
     let probe = Process()
     probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     probe.arguments = [python, "-c", "import torch"]
     probe.standardError = FileHandle.nullDevice
-    guard (try? probe.run()) != nil else { return nil }
+    guard (try? probe.run()) != nil else { return false }
     probe.waitUntilExit()
-    guard probe.terminationStatus == 0 else { return nil }
+    return probe.terminationStatus == 0
+}
+
+func torchReferenceTiming(python: String, script: String, model: String, threads: Int, steps: Int) -> StepTimings.Timing? {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [python, script, "--threads", "\(threads)", "--models", model, "--steps", "\(steps)"]
