@@ -8,10 +8,15 @@ import XCTest
 final class HeartbeatCellsTests: XCTestCase {
     func testTheQuickProfileRunsFigureFiveTheClassFGridAndOneInterPatientCell() throws {
         let cells = HeartbeatCells(plan: HeartbeatProfilePlan(.quick)).cells()
-        let parameters = try cells.map { try HeartbeatCellParameters(decoding: $0) }
         XCTAssertEqual(Set(cells.map(\.id)).count, cells.count, "every cell is distinct")
-        // 3 encoders × 5 classes at β 0.01, three more β for the TCN on class F, one DS1/DS2 cell.
-        XCTAssertEqual(cells.count, 3 * 5 + 3 + 1)
+        // 3 encoders × 5 classes at β 0.01, three more β for the TCN on class F, one DS1/DS2 cell;
+        // 3 seeds.
+        XCTAssertEqual(cells.count, 3 * (3 * 5 + 3 + 1))
+        XCTAssertEqual(Set(cells.map(\.seed)), [1, 2, 3])
+        let firstSeed = Set(cells.filter { $0.seed == 1 }.map(\.id))
+        XCTAssertEqual(Set(cells.map { var cell = $0; cell.seed = 1; return cell.id }), firstSeed,
+                       "the same 19 cells for each seed")
+        let parameters = try cells.filter { $0.seed == 1 }.map { try HeartbeatCellParameters(decoding: $0) }
         for encoder in HeartbeatEncoderName.allCases {
             XCTAssertEqual(parameters.filter { $0.encoder == encoder && $0.beta == 0.01 && $0.split == .stratified }
                 .map(\.anomalousClass).sorted(), [0, 1, 2, 3, 4], encoder.rawValue)

@@ -7,8 +7,9 @@ final class AnoDMCellsTests: XCTestCase {
     func testTheQuickGridRunsEveryClassAtTheFixedBetaAndTheWholeGridForTheHeatmapClasses() throws {
         let cells = AnoDMCells(plan: AnoDMProfilePlan(.quick)).cells()
         let grid = AnoDMProfilePlan.betaGrid.count
-        XCTAssertEqual(cells.count, 2 * (9 + grid) + 10 + 5,
-                       "MNIST and Fashion-MNIST: 9 classes at the fixed β and one class on the grid; CIFAR-10's 10 and Small-NORB's 5 classes at the fixed β")
+        XCTAssertEqual(cells.count, 3 * (2 * (9 + grid) + 10 + 5),
+                       "3 seeds of: MNIST and Fashion-MNIST: 9 classes at the fixed β and one class on the grid; CIFAR-10's 10 and Small-NORB's 5 classes at the fixed β")
+        XCTAssertEqual(Set(cells.map(\.seed)), [1, 2, 3])
         XCTAssertEqual(Set(cells.map(\.id)).count, cells.count)
         XCTAssertTrue(AnoDMProfilePlan.betaGrid.contains(AnoDMProfilePlan.fixedBeta))
         for cell in cells {
