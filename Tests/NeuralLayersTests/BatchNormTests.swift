@@ -111,6 +111,22 @@ final class BatchNormTests: XCTestCase {
         XCTAssertGreaterThan(zip(dx.scalars, fixedStatistics.scalars).map { abs($0 - $1) }.max()!, 0.1)
     }
 
+    func testTheLayerHandsItsMomentsToThePrimitiveWithTheSameValuesAndGradients() {
+        // The layer computes the batch moments once (for its running statistics) and passes
+        // them in; the result must be bit-identical to the primitive that computes its own.
+        var generator = SeededGenerator(seed: 9)
+        let x = Tensor.randomNormal([4, 3, 3, 5], using: &generator)
+        let layer = BatchNorm(scale: Tensor.randomUniform([5], lower: 0.5, upper: 2, using: &generator),
+                              offset: Tensor.randomNormal([5], using: &generator), running: RunningStatistics(channels: 5))
+        let r = Tensor.randomNormal([4, 3, 3, 5], using: &generator)
+        let (value, dx) = valueWithGradient(at: x) { (layer($0, in: self.training) * r).sum() }
+        let (expected, expectedDx) = valueWithGradient(at: x) {
+            (batchNormalized($0, scale: layer.scale, offset: layer.offset, epsilon: layer.epsilon) * r).sum()
+        }
+        XCTAssertEqual(value.scalar, expected.scalar)
+        XCTAssertEqual(dx.scalars, expectedDx.scalars)
+    }
+
     private func assertEqual(_ tensor: Tensor, _ expected: [Float], file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(tensor.count, expected.count, file: file, line: line)
         for (value, e) in zip(tensor.scalars, expected) { XCTAssertEqual(value, e, accuracy: 1e-6, file: file, line: line) }

@@ -35,6 +35,20 @@ final class TensorValueTests: XCTestCase {
         XCTAssertTrue(Tensor(shape: [2], scalars: [1, -3]).isFinite)
     }
 
+    func testFiniteCheckOfALargeTensorFindsANaNOrAnInfinityInAnyPart() {
+        // Large enough to be split over the cores; the bad value lands in the first and the
+        // last part, in a vector block and in the scalar tail.
+        let count = 4 * (1 << 18) + 7
+        XCTAssertTrue(Tensor(shape: [count], repeating: 1e30).isFinite)
+        for index in [0, 5, count / 2, count - 9, count - 1] {
+            for bad in [Float.nan, .infinity, -.infinity] {
+                var tensor = Tensor(shape: [count], repeating: 1)
+                tensor[flat: index] = bad
+                XCTAssertFalse(tensor.isFinite, "\(bad) at \(index)")
+            }
+        }
+    }
+
     func testSeededStreamsAreReproducibleAndIndependent() {
         var a = SeededGenerator(seed: 2024), b = SeededGenerator(seed: 2024)
         let first = (0..<5).map { _ in a.next() }

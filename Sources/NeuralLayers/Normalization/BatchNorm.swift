@@ -95,13 +95,13 @@ public struct BatchNorm: ContextualLayer {
             return batchNormalized(input, scale: scale, offset: offset, mean: running.mean,
                                    variance: running.variance, epsilon: epsilon)
         }
-        // The moments are computed a second time inside the primitive; one pass over the
-        // input keeps the primitive free of side effects.
-        let (batchMean, batchVariance) = batchMoments(of: withoutDerivative(at: input))
+        // The moments are computed once, here, for the running statistics and handed to the
+        // primitive (which stays free of side effects).
+        let moments = batchMoments(of: withoutDerivative(at: input))
         let valuesPerChannel = withoutDerivative(at: input).count / withoutDerivative(at: scale).count
-        running.update(batchMean: batchMean, batchVariance: batchVariance, momentum: momentum,
+        running.update(batchMean: moments.mean, batchVariance: moments.variance, momentum: momentum,
                        batchSize: valuesPerChannel)
-        return batchNormalized(input, scale: scale, offset: offset, epsilon: epsilon)
+        return batchNormalized(input, scale: scale, offset: offset, epsilon: epsilon, ownMoments: moments)
     }
 
     /// The same layer with its own copy of the running statistics.

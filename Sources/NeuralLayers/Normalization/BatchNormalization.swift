@@ -12,22 +12,10 @@ import TensorCore
 public func batchMoments(of input: Tensor) -> (mean: Tensor, variance: Tensor) {
     let c = input.columns, m = input.count / max(c, 1)
     precondition(m > 0, "batchMoments: no values in \(input.shape)")
-    var sums = [Double](repeating: 0, count: c), squares = [Double](repeating: 0, count: c)
-    input.scalars.withUnsafeBufferPointer { x in
-        sums.withUnsafeMutableBufferPointer { s in
-            for row in 0..<m { for j in 0..<c { s[j] += Double(x[row * c + j]) } }
-        }
+    let (sums, squares) = input.scalars.withUnsafeBufferPointer { x in
+        let sums = ColumnReduction.sums(x.baseAddress!, rows: m, columns: c)
         let means = sums.map { $0 / Double(m) }
-        squares.withUnsafeMutableBufferPointer { q in
-            means.withUnsafeBufferPointer { mu in
-                for row in 0..<m {
-                    for j in 0..<c {
-                        let centred = Double(x[row * c + j]) - mu[j]
-                        q[j] += centred * centred
-                    }
-                }
-            }
-        }
+        return (sums, ColumnReduction.centredSquareSums(x.baseAddress!, rows: m, columns: c, means: means))
     }
     return (Tensor(shape: [c], scalars: sums.map { Float($0 / Double(m)) }),
             Tensor(shape: [c], scalars: squares.map { Float($0 / Double(m)) }))
@@ -40,17 +28,29 @@ public func batchMoments(of input: Tensor) -> (mean: Tensor, variance: Tensor) {
 /// input `[..., c]`, scale `[c]`, offset `[c]` → `[..., c]`.
 @differentiable(reverse, wrt: (input, scale, offset))
 public func batchNormalized(_ input: Tensor, scale: Tensor, offset: Tensor, epsilon: Float) -> Tensor {
-    let (mean, variance) = batchMoments(of: input)
-    return normalizedAffine(input, scale: scale, offset: offset, mean: mean,
-                            inverseDeviation: inverseDeviation(variance, epsilon: epsilon))
+    batchNormalized(input, scale: scale, offset: offset, epsilon: epsilon,
+                    ownMoments: batchMoments(of: withoutDerivative(at: input)))
 }
 
-@derivative(of: batchNormalized(_:scale:offset:epsilon:), wrt: (input, scale, offset))
+/// `batchNormalized(_:scale:offset:epsilon:)` with the input's moments already computed
+/// (`batchMoments(of: input)`): a `BatchNorm` layer needs them for its running statistics,
+/// and computing them once saves two passes over the input. The derivative still accounts
+/// for the moments' dependence on the input; passing any other moments is a programming
+/// error the values would not show, so only the layer calls this.
+@differentiable(reverse, wrt: (input, scale, offset))
+public func batchNormalized(_ input: Tensor, scale: Tensor, offset: Tensor, epsilon: Float,
+                            ownMoments moments: (mean: Tensor, variance: Tensor)) -> Tensor {
+    normalizedAffine(input, scale: scale, offset: offset, mean: moments.mean,
+                     inverseDeviation: inverseDeviation(moments.variance, epsilon: epsilon))
+}
+
+@derivative(of: batchNormalized(_:scale:offset:epsilon:ownMoments:), wrt: (input, scale, offset))
 @usableFromInline
-func vjpBatchNormalized(_ input: Tensor, scale: Tensor, offset: Tensor, epsilon: Float)
+func vjpBatchNormalized(_ input: Tensor, scale: Tensor, offset: Tensor, epsilon: Float,
+                        ownMoments moments: (mean: Tensor, variance: Tensor))
     -> (value: Tensor, pullback: (Tensor) -> (Tensor, Tensor, Tensor)) {
-    let (mean, variance) = batchMoments(of: input)
-    let invStd = inverseDeviation(variance, epsilon: epsilon)
+    let mean = moments.mean
+    let invStd = inverseDeviation(moments.variance, epsilon: epsilon)
     let value = normalizedAffine(input, scale: scale, offset: offset, mean: mean, inverseDeviation: invStd)
     return (value, { outputGradient in
         // x̂ = (x − μ)·s with s = 1/√(σ² + ε);  dOffset = Σ dy;  dScale = Σ dy·x̂;
@@ -100,20 +100,9 @@ func vjpBatchNormalizedInference(_ input: Tensor, scale: Tensor, offset: Tensor,
 private func affineParameterGradients(_ outputGradient: Tensor, _ input: Tensor, mean: Tensor,
                                       inverseDeviation: Tensor) -> (offset: Tensor, scale: Tensor) {
     let c = input.columns, m = input.count / c
-    var gradientSums = [Double](repeating: 0, count: c), productSums = [Double](repeating: 0, count: c)
-    gradientSums.withUnsafeMutableBufferPointer { gs in
-        productSums.withUnsafeMutableBufferPointer { ps in
-            input.scalars.withUnsafeBufferPointer { x in
-                outputGradient.scalars.withUnsafeBufferPointer { dy in
-                    for row in 0..<m {
-                        for j in 0..<c {
-                            let g = Double(dy[row * c + j])
-                            gs[j] += g
-                            ps[j] += g * Double(x[row * c + j])
-                        }
-                    }
-                }
-            }
+    let (gradientSums, productSums) = input.scalars.withUnsafeBufferPointer { x in
+        outputGradient.scalars.withUnsafeBufferPointer { dy in
+            ColumnReduction.sumsAndProductSums(dy.baseAddress!, x.baseAddress!, rows: m, columns: c)
         }
     }
     let scaleGradient = (0..<c).map { j -> Float in

@@ -1,3 +1,4 @@
+import Dispatch
 import Randomness
 
 /// A dense, row-major array of `Float` with a shape.
@@ -79,23 +80,41 @@ public struct Tensor: Equatable, Sendable {
     }
 
     /// True when every value is finite (no NaN, no infinity).
+    ///
+    /// The training step checks every gradient with it, a pass bound by memory bandwidth, so
+    /// large tensors are split over the cores (the answer does not depend on the split).
     public var isFinite: Bool {
         scalars.withUnsafeBufferPointer { buffer in
-            // x·0 is 0 for finite x and NaN otherwise, so one pass of lane-wise sums, with no
-            // branches, finds any NaN or infinity. Sixteen lanes because a single running sum
-            // is a dependency chain the compiler may not reorder.
-            var lanes = SIMD16<Float>()
-            var k = 0
-            let raw = UnsafeRawPointer(buffer.baseAddress)
-            while k + 16 <= buffer.count {
-                lanes += raw!.loadUnaligned(fromByteOffset: k * 4, as: SIMD16<Float>.self) * 0
-                k += 16
+            guard let base = buffer.baseAddress else { return true }
+            let parts = min(ParallelismConfiguration.threads, buffer.count / (1 << 18))
+            if parts <= 1 { return allFinite(base, 0..<buffer.count) }
+            var partFinite = [Bool](repeating: true, count: parts)
+            partFinite.withUnsafeMutableBufferPointer { results in
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    results[part] = allFinite(base, (part * buffer.count / parts)..<((part + 1) * buffer.count / parts))
+                }
             }
-            var tail: Float = 0
-            while k < buffer.count { tail += buffer[k] * 0; k += 1 }
-            return lanes.sum() + tail == 0
+            return !partFinite.contains(false)
         }
     }
+}
+
+/// Whether `values[range]` holds no NaN and no infinity.
+///
+/// x·0 is 0 for finite x and NaN otherwise, so one pass of lane-wise sums, with no branches,
+/// finds any NaN or infinity. Sixteen lanes because a single running sum is a dependency chain
+/// the compiler may not reorder.
+private func allFinite(_ values: UnsafePointer<Float>, _ range: Range<Int>) -> Bool {
+    var lanes = SIMD16<Float>()
+    var k = range.lowerBound
+    let raw = UnsafeRawPointer(values)
+    while k + 16 <= range.upperBound {
+        lanes += raw.loadUnaligned(fromByteOffset: k * 4, as: SIMD16<Float>.self) * 0
+        k += 16
+    }
+    var tail: Float = 0
+    while k < range.upperBound { tail += values[k] * 0; k += 1 }
+    return lanes.sum() + tail == 0
 }
 
 extension Tensor: CustomStringConvertible {

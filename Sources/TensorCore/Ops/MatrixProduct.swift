@@ -108,13 +108,12 @@ extension Tensor {
     public func sumOverRows() -> Tensor {
         let c = columns
         return Tensor(shape: [c], unsafeUninitialized: { out in
-            for j in 0..<c { out[j] = 0 }
             scalars.withUnsafeBufferPointer { g in
-                var base = 0
-                while base < g.count {
-                    for j in 0..<c { out[j] += g[base + j] }
-                    base += c
+                guard c > 0, let values = g.baseAddress, let sums = out.baseAddress else {
+                    out.initialize(repeating: 0)
+                    return
                 }
+                ColumnReduction.floatSums(values, rows: g.count / c, columns: c, into: sums)
             }
         })
     }
