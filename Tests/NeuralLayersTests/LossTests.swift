@@ -26,23 +26,6 @@ final class LossTests: XCTestCase {
         for (a, e) in zip(g.scalars, [0, -1, 1, 0] as [Float]) { XCTAssertEqual(a, e, accuracy: 1e-6) }
     }
 
-    func testBernoulliLogLikelihoodOfABatchSplitOverThreadsEqualsEachExampleAlone() {
-        // 100 MNIST-sized examples are split over the cores; one example alone is not. Each
-        // example's value and gradient must be bit-identical either way.
-        var generator = SeededGenerator(seed: 5)
-        let x = Tensor(shape: [100, 784], scalars: (0..<78_400).map { _ in Float(Int.random(in: 0...1, using: &generator)) })
-        let logits = Tensor(shape: [100, 784], scalars: (0..<78_400).map { _ in Float.random(in: -8...8, using: &generator) })
-        let (batchValue, pullback) = valueWithPullback(at: logits) { bernoulliLogLikelihood(of: x, logits: $0) }
-        let weights = Tensor(shape: [100], scalars: (0..<100).map { Float($0 + 1) / 100 })
-        let batchGradient = pullback(weights)
-        for n in [0, 37, 50, 99] {
-            let row = { (t: Tensor) in Tensor(shape: [1, 784], scalars: Array(t.scalars[(n * 784)..<((n + 1) * 784)])) }
-            let (value, single) = valueWithPullback(at: row(logits)) { bernoulliLogLikelihood(of: row(x), logits: $0) }
-            XCTAssertEqual(value.scalars[0], batchValue.scalars[n], "example \(n)")
-            XCTAssertEqual(single(Tensor(shape: [1], scalars: [weights.scalars[n]])).scalars, row(batchGradient).scalars, "example \(n)")
-        }
-    }
-
     func testGaussianLogLikelihoodWithFixedVariance() {
         let x = Tensor(shape: [1, 2], scalars: [1, 2])
         let mean = Tensor(shape: [1, 2], scalars: [0, 2.5])

@@ -155,7 +155,7 @@ cluster: $(echo $cluster_ids)"
     [ -s "$report/README.md" ] || fail "$section: no report at $report/README.md"
     runs="$(jq .runs "$report/summary.json")"
     [ "$runs" -ge "$count" ] || fail "$section: the report covers $runs runs, the cluster wrote $count run files"
-    grep -q "$count of $count cells have results; report in $report/README.md" "$logs"/collect-reports-*.out \
+    grep -q "$count of $count smoke cells have results; report in $report/README.md" "$logs"/collect-reports-*.out \
         || fail "$section: the collect job's log does not say it drew the report from all $count cells"
     [ -s "$work/cluster/scratch/slurm-tasks/$section/shard-2-of-2/scratch/smoke/$section/README.md" ] \
         || fail "$section: shard 2 did not draw its report into its own folder"

@@ -18,15 +18,10 @@ public func bernoulliLogLikelihood(of targets: Tensor, logits: Tensor) -> Tensor
     return Tensor(shape: [batch], unsafeUninitialized: { out in
         targets.scalars.withUnsafeBufferPointer { x in
             logits.scalars.withUnsafeBufferPointer { l in
-                // Examples are split over the cores (each example's sum stays on one thread, in
-                // order, so the value does not depend on the split): a log1p per pixel is
-                // compute-bound, about a millisecond for a batch of 100 MNIST images.
-                parallelRanges(count: batch, minimumPerThread: examplesPerThread(size)) { examples in
-                    for n in examples {
-                        var total: Float = 0
-                        for k in (n * size)..<((n + 1) * size) { total += x[k] * l[k] - softplus(l[k]) }
-                        out[n] = total
-                    }
+                for n in 0..<batch {
+                    var total: Float = 0
+                    for k in (n * size)..<((n + 1) * size) { total += x[k] * l[k] - softplus(l[k]) }
+                    out[n] = total
                 }
             }
         }
@@ -45,21 +40,12 @@ func vjpBernoulliLogLikelihood(of targets: Tensor, logits: Tensor)
             targets.scalars.withUnsafeBufferPointer { x in
                 logits.scalars.withUnsafeBufferPointer { l in
                     g.scalars.withUnsafeBufferPointer { gr in
-                        parallelRanges(count: batch, minimumPerThread: examplesPerThread(size)) { examples in
-                            for n in examples {
-                                for k in (n * size)..<((n + 1) * size) { out[k] = gr[n] * (x[k] - sigmoid(l[k])) }
-                            }
+                        for n in 0..<batch {
+                            for k in (n * size)..<((n + 1) * size) { out[k] = gr[n] * (x[k] - sigmoid(l[k])) }
                         }
                     }
                 }
             }
         })
     })
-}
-
-/// Examples per thread for the likelihood loops: enough values (16,384) that a thread hand-off
-/// pays for itself.
-@inline(__always)
-func examplesPerThread(_ valuesPerExample: Int) -> Int {
-    max(1, (1 << 14) / max(valuesPerExample, 1))
 }

@@ -158,6 +158,7 @@ public struct SectionDriver {
 
         // 3. The report, all new or all old.
         var records = try store.records(for: selected)
+        let finishedCells = records.count
         var choice = ProfileChoice(single: profile)
         if prefersFinishedPaperGroups && profile != .paper {
             let paperCells = try cells(.paper)
@@ -186,7 +187,11 @@ public struct SectionDriver {
         }
         if destination == published { try ResultsIndex.write(resultsFolder: paths.results) }
         let elapsed = ProgressReporter.monotonicSeconds() - started
-        print("\(commandName): \(records.count) of \(selected.count) cells have results; report in \(destination.path)/README.md (\(String(format: "%.0f", elapsed)) s)")
+        // Finished paper groups replace their cells' runs in the report (10 paper seeds for 3
+        // quick ones), so the count of cells and the count of runs reported are told apart.
+        let paperRuns = profile == .paper ? 0 : records.filter { $0.configuration.profile == .paper }.count
+        let paperNote = paperRuns == 0 ? "" : " (the report takes \(paperRuns) paper-profile runs for the groups whose paper seeds are all done)"
+        print("\(commandName): \(finishedCells) of \(selected.count) \(profile.rawValue) cells have results\(paperNote); report in \(destination.path)/README.md (\(String(format: "%.0f", elapsed)) s)")
     }
 
     /// The published folder, or the scratch folder with the reason printed.
