@@ -43,7 +43,7 @@ public struct DigitJudge: TrainableModel {
     /// `[batch, 28, 28, 1]` → logits `[batch, 10]`.
     @differentiable(reverse)
     public func callAsFunction(_ images: Tensor, in context: ForwardContext) -> Tensor {
-        let x = relu(norm2(conv2(relu(norm1(conv1(images), in: context))), in: context))
+        let x = norm2(conv2(norm1(conv1(images), in: context, then: .relu)), in: context, then: .relu)
         return logits(dropout(hidden(x.flattenedBatch()), in: context))
     }
 

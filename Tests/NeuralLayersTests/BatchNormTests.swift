@@ -127,6 +127,46 @@ final class BatchNormTests: XCTestCase {
         XCTAssertEqual(dx.scalars, expectedDx.scalars)
     }
 
+    func testBatchNormFollowedByAReluIsBitIdenticalToTheTwoComposed() {
+        // The fused primitive against the layer and `relu` applied one after the other: values,
+        // the input gradient and both parameter gradients, with a channel count that fills the
+        // eight-lane kernels (16) and one that leaves a tail (5), in both phases.
+        var generator = SeededGenerator(seed: 10)
+        for shape in [[4, 3, 3, 16], [7, 5], [2, 6, 6, 13]] {
+            let c = shape.last!
+            let layer = BatchNorm(scale: Tensor.randomUniform([c], lower: 0.5, upper: 2, using: &generator),
+                                  offset: Tensor.randomNormal([c], using: &generator), running: RunningStatistics(channels: c))
+            let twin = layer.withIndependentStatistics(), bare = layer.withIndependentStatistics()
+            let x = Tensor.randomNormal(shape, using: &generator)
+            let r = Tensor.randomNormal(shape, using: &generator)
+            for context in [training, inference] {
+                let label = "\(shape) \(context.phase)"
+                let fused = gradients(at: layer, x) { (layer: BatchNorm, x: Tensor) -> Tensor in
+                    (layer(x, in: context, then: .relu) * r).sum()
+                }
+                let composed = gradients(at: twin, x) { (layer: BatchNorm, x: Tensor) -> Tensor in
+                    (relu(layer(x, in: context)) * r).sum()
+                }
+                XCTAssertEqual(fused.value.scalar, composed.value.scalar, label)
+                XCTAssertEqual(fused.gradient.1.scalars, composed.gradient.1.scalars, "input gradient, \(label)")
+                XCTAssertEqual(fused.gradient.0.scale.scalars, composed.gradient.0.scale.scalars, "scale gradient, \(label)")
+                XCTAssertEqual(fused.gradient.0.offset.scalars, composed.gradient.0.offset.scalars, "offset gradient, \(label)")
+                let withoutRelu = gradients(at: bare, x) { (layer: BatchNorm, x: Tensor) -> Tensor in (layer(x, in: context) * r).sum() }
+                XCTAssertNotEqual(fused.gradient.1.scalars, withoutRelu.gradient.1.scalars, "the relu mattered, \(label)")
+            }
+            XCTAssertEqual(layer.running.mean.scalars, twin.running.mean.scalars, "running statistics moved alike, \(shape)")
+            XCTAssertEqual(layer.running.variance.scalars, twin.running.variance.scalars, "\(shape)")
+        }
+    }
+
+    /// The value of a scalar loss of a layer and an input, and its gradient with respect to both.
+    private func gradients(at layer: BatchNorm, _ x: Tensor,
+                           of loss: @differentiable(reverse) (BatchNorm, Tensor) -> Tensor)
+        -> (value: Tensor, gradient: (BatchNorm.TangentVector, Tensor)) {
+        let (value, pullback) = valueWithPullback(at: layer, x, of: loss)
+        return (value, pullback(Tensor(1)))
+    }
+
     private func assertEqual(_ tensor: Tensor, _ expected: [Float], file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(tensor.count, expected.count, file: file, line: line)
         for (value, e) in zip(tensor.scalars, expected) { XCTAssertEqual(value, e, accuracy: 1e-6, file: file, line: line) }

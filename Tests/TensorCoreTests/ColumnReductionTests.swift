@@ -57,6 +57,34 @@ final class ColumnReductionTests: XCTestCase {
         }
     }
 
+    func testMaskedGradientSumsAreBitIdenticalToMaskingFirst() {
+        // The fused relu + batch-norm backward: masking inside the kernel must equal masking
+        // the gradient first (`mask > 0 ? g : 0`, NaN masks to 0) and then summing.
+        for (rows, c) in shapes {
+            let g = values(rows * c, seed: 11), x = values(rows * c, seed: 12)
+            var mask = values(rows * c, seed: 13)
+            mask[mask.count / 2] = .nan
+            let maskedFirst = zip(g, mask).map { $1 > 0 ? $0 : 0 }
+            var sums = [Double](repeating: 0, count: c), products = [Double](repeating: 0, count: c)
+            for row in 0..<rows {
+                for j in 0..<c {
+                    sums[j] += Double(maskedFirst[row * c + j])
+                    products[j] += Double(maskedFirst[row * c + j]) * Double(x[row * c + j])
+                }
+            }
+            let got = g.withUnsafeBufferPointer { gp in
+                x.withUnsafeBufferPointer { xp in
+                    mask.withUnsafeBufferPointer { mp in
+                        ColumnReduction.maskedSumsAndProductSums(gp.baseAddress!, xp.baseAddress!, mask: mp.baseAddress!,
+                                                                 rows: rows, columns: c)
+                    }
+                }
+            }
+            XCTAssertEqual(got.sums, sums, "\(rows)×\(c)")
+            XCTAssertEqual(got.productSums, products, "\(rows)×\(c)")
+        }
+    }
+
     func testBiasGradientIsBitIdenticalToThePlainFloatLoop() {
         for (rows, c) in shapes + [(2, 16), (3, 17), (6, 33)] {
             let x = values(rows * c, seed: 9)

@@ -95,13 +95,32 @@ public struct BatchNorm: ContextualLayer {
             return batchNormalized(input, scale: scale, offset: offset, mean: running.mean,
                                    variance: running.variance, epsilon: epsilon)
         }
-        // The moments are computed once, here, for the running statistics and handed to the
-        // primitive (which stays free of side effects).
-        let moments = batchMoments(of: withoutDerivative(at: input))
-        let valuesPerChannel = withoutDerivative(at: input).count / withoutDerivative(at: scale).count
-        running.update(batchMean: moments.mean, batchVariance: moments.variance, momentum: momentum,
-                       batchSize: valuesPerChannel)
+        let moments = Self.moments(of: withoutDerivative(at: input), moving: running, momentum: momentum)
         return batchNormalized(input, scale: scale, offset: offset, epsilon: epsilon, ownMoments: moments)
+    }
+
+    /// `activation(self(input, in: context))`. In training, batch norm followed by a relu runs
+    /// as one primitive (`batchNormalizedReLU`): one pass over the activation each way fewer,
+    /// with bit-identical values and gradients.
+    @differentiable(reverse)
+    public func callAsFunction(_ input: Tensor, in context: ForwardContext, then activation: Activation) -> Tensor {
+        guard activation == .relu, context.usesBatchStatistics else {
+            return activation(self(input, in: context))
+        }
+        let moments = Self.moments(of: withoutDerivative(at: input), moving: running, momentum: momentum)
+        return batchNormalizedReLU(input, scale: scale, offset: offset, epsilon: epsilon, ownMoments: moments)
+    }
+
+    /// The batch's moments, after moving the running statistics toward them. They are computed
+    /// once, here, and handed to the primitive (which stays free of side effects). Static, so
+    /// that AD takes them for constants rather than for a function of the layer (the
+    /// primitive's own derivative accounts for their dependence on the input).
+    private static func moments(of input: Tensor, moving running: RunningStatistics,
+                                momentum: Float) -> (mean: Tensor, variance: Tensor) {
+        let moments = batchMoments(of: input)
+        running.update(batchMean: moments.mean, batchVariance: moments.variance, momentum: momentum,
+                       batchSize: input.count / moments.mean.count)
+        return moments
     }
 
     /// The same layer with its own copy of the running statistics.

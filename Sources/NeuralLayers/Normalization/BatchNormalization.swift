@@ -53,17 +53,55 @@ func vjpBatchNormalized(_ input: Tensor, scale: Tensor, offset: Tensor, epsilon:
     let invStd = inverseDeviation(moments.variance, epsilon: epsilon)
     let value = normalizedAffine(input, scale: scale, offset: offset, mean: mean, inverseDeviation: invStd)
     return (value, { outputGradient in
-        // x̂ = (x − μ)·s with s = 1/√(σ² + ε);  dOffset = Σ dy;  dScale = Σ dy·x̂;
-        // dx = γs · (dy − dOffset/m − x̂·dScale/m)   (the batch statistics' own terms folded in)
-        let (offsetGradient, scaleGradient) = affineParameterGradients(outputGradient, input, mean: mean,
-                                                                      inverseDeviation: invStd)
-        let m = Float(input.count / input.columns)
-        // Per channel dx = k₁·dy + k₂·x + k₃, one fused pass.
-        let k1 = scale.zipMap(invStd, *)
-        let k2 = k1.zipMap(invStd) { -$0 * $1 }.zipMap(scaleGradient) { $0 * $1 / m }
-        let k3 = k1.zipMap(offsetGradient) { -$0 * $1 / m }.zipMap(k2.zipMap(mean, *), -)
-        return (channelAffine(outputGradient, k1, plus: input, k2, plus: k3), scaleGradient, offsetGradient)
+        trainingPullback(outputGradient, input: input, scale: scale, mean: mean, inverseDeviation: invStd)
     })
+}
+
+/// `relu(batchNormalized(input, scale:, offset:, epsilon:, ownMoments:))` as one primitive, the
+/// pair after every convolution of Tables 14 and 16 and of V-ABC's judge. Forward, one pass
+/// over the activation writes the rectified values (the normalised ones are never stored);
+/// backward, the relu's mask is read from the output inside batch norm's two passes instead of
+/// being applied in a pass of its own that writes a masked copy of the gradient. The values
+/// and gradients are bit-identical to the two composed (tested).
+@differentiable(reverse, wrt: (input, scale, offset))
+public func batchNormalizedReLU(_ input: Tensor, scale: Tensor, offset: Tensor, epsilon: Float,
+                                ownMoments moments: (mean: Tensor, variance: Tensor)) -> Tensor {
+    normalizedAffine(input, scale: scale, offset: offset, mean: moments.mean,
+                     inverseDeviation: inverseDeviation(moments.variance, epsilon: epsilon), rectified: true)
+}
+
+@derivative(of: batchNormalizedReLU(_:scale:offset:epsilon:ownMoments:), wrt: (input, scale, offset))
+@usableFromInline
+func vjpBatchNormalizedReLU(_ input: Tensor, scale: Tensor, offset: Tensor, epsilon: Float,
+                            ownMoments moments: (mean: Tensor, variance: Tensor))
+    -> (value: Tensor, pullback: (Tensor) -> (Tensor, Tensor, Tensor)) {
+    let mean = moments.mean
+    let invStd = inverseDeviation(moments.variance, epsilon: epsilon)
+    let value = normalizedAffine(input, scale: scale, offset: offset, mean: mean, inverseDeviation: invStd,
+                                 rectified: true)
+    return (value, { outputGradient in
+        trainingPullback(outputGradient, input: input, scale: scale, mean: mean, inverseDeviation: invStd,
+                         reluOutput: value)
+    })
+}
+
+/// The pullback of training-mode batch normalisation (optionally followed by a relu whose
+/// output is `reluOutput`: the gradient then counts only where that output is positive).
+///
+/// x̂ = (x − μ)·s with s = 1/√(σ² + ε);  dOffset = Σ dy;  dScale = Σ dy·x̂;
+/// dx = γs · (dy − dOffset/m − x̂·dScale/m)   (the batch statistics' own terms folded in).
+private func trainingPullback(_ outputGradient: Tensor, input: Tensor, scale: Tensor, mean: Tensor,
+                              inverseDeviation invStd: Tensor, reluOutput: Tensor? = nil)
+    -> (Tensor, Tensor, Tensor) {
+    let (offsetGradient, scaleGradient) = affineParameterGradients(outputGradient, input, mean: mean,
+                                                                  inverseDeviation: invStd, reluOutput: reluOutput)
+    let m = Float(input.count / input.columns)
+    // Per channel dx = k₁·dy + k₂·x + k₃, one fused pass.
+    let k1 = scale.zipMap(invStd, *)
+    let k2 = k1.zipMap(invStd) { -$0 * $1 }.zipMap(scaleGradient) { $0 * $1 / m }
+    let k3 = k1.zipMap(offsetGradient) { -$0 * $1 / m }.zipMap(k2.zipMap(mean, *), -)
+    return (channelAffine(outputGradient, k1, plus: input, k2, plus: k3, reluOutput: reluOutput),
+            scaleGradient, offsetGradient)
 }
 
 /// Inference-mode batch normalisation with given (running) statistics: an affine map per
@@ -94,15 +132,23 @@ func vjpBatchNormalizedInference(_ input: Tensor, scale: Tensor, offset: Tensor,
     })
 }
 
-/// dOffset = Σ dy and dScale = Σ dy·x̂ = s·(Σ dy·x − μ·Σ dy) per channel, summed in Double.
+/// dOffset = Σ dy and dScale = Σ dy·x̂ = s·(Σ dy·x − μ·Σ dy) per channel, summed in Double;
+/// dy counts only where `reluOutput` (when given) is positive.
 ///
 /// outputGradient, input `[..., c]`; mean, inverseDeviation `[c]` → two `[c]`.
 private func affineParameterGradients(_ outputGradient: Tensor, _ input: Tensor, mean: Tensor,
-                                      inverseDeviation: Tensor) -> (offset: Tensor, scale: Tensor) {
+                                      inverseDeviation: Tensor, reluOutput: Tensor? = nil)
+    -> (offset: Tensor, scale: Tensor) {
     let c = input.columns, m = input.count / c
     let (gradientSums, productSums) = input.scalars.withUnsafeBufferPointer { x in
         outputGradient.scalars.withUnsafeBufferPointer { dy in
-            ColumnReduction.sumsAndProductSums(dy.baseAddress!, x.baseAddress!, rows: m, columns: c)
+            guard let reluOutput else {
+                return ColumnReduction.sumsAndProductSums(dy.baseAddress!, x.baseAddress!, rows: m, columns: c)
+            }
+            return reluOutput.scalars.withUnsafeBufferPointer { y in
+                ColumnReduction.maskedSumsAndProductSums(dy.baseAddress!, x.baseAddress!, mask: y.baseAddress!,
+                                                         rows: m, columns: c)
+            }
         }
     }
     let scaleGradient = (0..<c).map { j -> Float in
@@ -112,8 +158,10 @@ private func affineParameterGradients(_ outputGradient: Tensor, _ input: Tensor,
     return (Tensor(shape: [c], scalars: gradientSums.map { Float($0) }), Tensor(shape: [c], scalars: scaleGradient))
 }
 
-/// a ⊙ u + b ⊙ v + d per channel: u, v `[..., c]`; a, b, d `[c]`.
-private func channelAffine(_ u: Tensor, _ a: Tensor, plus v: Tensor, _ b: Tensor, plus d: Tensor) -> Tensor {
+/// a ⊙ u + b ⊙ v + d per channel: u, v `[..., c]`; a, b, d `[c]`. With `reluOutput`, u counts
+/// only where it is positive (u is then the gradient arriving at a relu).
+private func channelAffine(_ u: Tensor, _ a: Tensor, plus v: Tensor, _ b: Tensor, plus d: Tensor,
+                           reluOutput: Tensor? = nil) -> Tensor {
     let c = u.columns
     return Tensor(shape: u.shape, unsafeUninitialized: { out in
         u.scalars.withUnsafeBufferPointer { u in
@@ -122,9 +170,21 @@ private func channelAffine(_ u: Tensor, _ a: Tensor, plus v: Tensor, _ b: Tensor
                     b.scalars.withUnsafeBufferPointer { b in
                         d.scalars.withUnsafeBufferPointer { d in
                             var base = 0
-                            while base < out.count {
-                                for j in 0..<c { out[base + j] = a[j] * u[base + j] + b[j] * v[base + j] + d[j] }
-                                base += c
+                            guard let reluOutput else {
+                                while base < out.count {
+                                    for j in 0..<c { out[base + j] = a[j] * u[base + j] + b[j] * v[base + j] + d[j] }
+                                    base += c
+                                }
+                                return
+                            }
+                            reluOutput.scalars.withUnsafeBufferPointer { y in
+                                while base < out.count {
+                                    for j in 0..<c {
+                                        let masked = y[base + j] > 0 ? u[base + j] : 0
+                                        out[base + j] = a[j] * masked + b[j] * v[base + j] + d[j]
+                                    }
+                                    base += c
+                                }
                             }
                         }
                     }
@@ -139,9 +199,10 @@ private func inverseDeviation(_ variance: Tensor, epsilon: Float) -> Tensor {
     variance.map { 1 / ($0 + epsilon).squareRoot() }
 }
 
-/// y = x·a + b per channel with a = γ·σ⁻¹ and b = β − μ·a. input `[..., c]`, the rest `[c]`.
+/// y = x·a + b per channel with a = γ·σ⁻¹ and b = β − μ·a (`rectified`: max(x·a + b, 0), the
+/// relu in the same pass). input `[..., c]`, the rest `[c]`.
 private func normalizedAffine(_ input: Tensor, scale: Tensor, offset: Tensor, mean: Tensor,
-                              inverseDeviation: Tensor) -> Tensor {
+                              inverseDeviation: Tensor, rectified: Bool = false) -> Tensor {
     let c = input.columns
     precondition(scale.shape == [c] && offset.shape == [c] && mean.shape == [c] && inverseDeviation.shape == [c],
                  "batchNormalized: parameters \(scale.shape), \(offset.shape), \(mean.shape) do not fit input \(input.shape)")
@@ -152,9 +213,16 @@ private func normalizedAffine(_ input: Tensor, scale: Tensor, offset: Tensor, me
             multiplier.scalars.withUnsafeBufferPointer { a in
                 shift.scalars.withUnsafeBufferPointer { b in
                     var base = 0
-                    while base < out.count {
-                        for j in 0..<c { out[base + j] = x[base + j] * a[j] + b[j] }
-                        base += c
+                    if rectified {
+                        while base < out.count {
+                            for j in 0..<c { out[base + j] = max(x[base + j] * a[j] + b[j], 0) }
+                            base += c
+                        }
+                    } else {
+                        while base < out.count {
+                            for j in 0..<c { out[base + j] = x[base + j] * a[j] + b[j] }
+                            base += c
+                        }
                     }
                 }
             }

@@ -85,6 +85,46 @@ public enum ColumnReduction {
         return (sums, products)
     }
 
+    /// `sumsAndProductSums` of the gradient masked by a relu's output: g[row, j] counts where
+    /// mask[row, j] > 0 and is 0 elsewhere (the gradient through `relu`, whose output is the mask).
+    public static func maskedSumsAndProductSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+                                                mask: UnsafePointer<Float>, rows: Int,
+                                                columns c: Int) -> (sums: [Double], productSums: [Double]) {
+        var sums = [Double](repeating: 0, count: c), products = [Double](repeating: 0, count: c)
+        let vectorColumns = c - c % 8
+        sums.withUnsafeMutableBufferPointer { s in
+            products.withUnsafeMutableBufferPointer { p in
+                let s = s.baseAddress!, p = p.baseAddress!
+                for row in 0..<rows {
+                    let gr = g + row * c, xr = x + row * c, mr = mask + row * c
+                    var j = 0
+                    while j < vectorColumns {
+                        let gv = SIMD8<Double>(masked(gr + j, by: mr + j))
+                        store(load(s + j) + gv, s + j)
+                        store(load(p + j) + gv * widened(xr + j), p + j)
+                        j += 8
+                    }
+                    while j < c {
+                        let gi = Double(mr[j] > 0 ? gr[j] : 0)
+                        s[j] += gi
+                        p[j] += gi * Double(xr[j])
+                        j += 1
+                    }
+                }
+            }
+        }
+        return (sums, products)
+    }
+
+    /// Eight values of `g`, each kept where `mask` is above 0 and 0 elsewhere (NaN masks to 0,
+    /// as `mask > 0 ? g : 0` does).
+    @inline(__always)
+    public static func masked(_ g: UnsafePointer<Float>, by mask: UnsafePointer<Float>) -> SIMD8<Float> {
+        let m = UnsafeRawPointer(mask).loadUnaligned(as: SIMD8<Float>.self)
+        return SIMD8<Float>(repeating: 0).replacing(with: UnsafeRawPointer(g).loadUnaligned(as: SIMD8<Float>.self),
+                                                    where: m .> 0)
+    }
+
     /// Σ_rows x[row, j] in Float (a bias gradient), sixteen columns per vector.
     public static func floatSums(_ x: UnsafePointer<Float>, rows: Int, columns c: Int,
                                  into sums: UnsafeMutablePointer<Float>) {

@@ -36,10 +36,10 @@ public struct ConvolutionalEncoder: ContextualLayer {
     @differentiable(reverse)
     @differentiable(reverse, wrt: self)
     public func callAsFunction(_ input: Tensor, in context: ForwardContext) -> Tensor {
-        var x = activation(norm1(conv1(input), in: context))
-        x = activation(norm2(conv2(x), in: context))
-        x = activation(norm3(conv3(x), in: context))
-        let top = activation(denseNorm(dense(x.flattenedBatch()), in: context))
+        var x = norm1(conv1(input), in: context, then: activation)
+        x = norm2(conv2(x), in: context, then: activation)
+        x = norm3(conv3(x), in: context, then: activation)
+        let top = denseNorm(dense(x.flattenedBatch()), in: context, then: activation)
         return dropout(top, in: context)
     }
 
@@ -93,12 +93,12 @@ public struct ConvolutionalDecoder: ContextualLayer {
 
     @differentiable(reverse)
     public func callAsFunction(_ input: Tensor, in context: ForwardContext) -> Tensor {
-        let top = dropout(activation(denseNorm(dense(input), in: context)), in: context)
+        let top = dropout(denseNorm(dense(input), in: context, then: activation), in: context)
         let batch = withoutDerivative(at: input).rows
         var x = top.reshaped(to: [batch, gridSize, gridSize, channels])
-        x = activation(norm1(deconv1(x), in: context))
-        x = activation(norm2(deconv2(x), in: context))
-        x = activation(norm3(deconv3(x), in: context))
+        x = norm1(deconv1(x), in: context, then: activation)
+        x = norm2(deconv2(x), in: context, then: activation)
+        x = norm3(deconv3(x), in: context, then: activation)
         return output(x)
     }
 

@@ -50,11 +50,11 @@ public struct FactorConvolutionalEncoder: ContextualLayer {
 
     @differentiable(reverse)
     public func callAsFunction(_ input: Tensor, in context: ForwardContext) -> Tensor {
-        var x = relu(norm1(conv1(input), in: context))
-        x = relu(norm2(conv2(x), in: context))
-        x = relu(norm3(conv3(x), in: context))
-        x = relu(norm4(conv4(x), in: context))
-        let top = relu(denseNorm(dense(x.flattenedBatch()), in: context))
+        var x = norm1(conv1(input), in: context, then: .relu)
+        x = norm2(conv2(x), in: context, then: .relu)
+        x = norm3(conv3(x), in: context, then: .relu)
+        x = norm4(conv4(x), in: context, then: .relu)
+        let top = denseNorm(dense(x.flattenedBatch()), in: context, then: .relu)
         return dropout(top, in: context)
     }
 
@@ -121,13 +121,13 @@ public struct FactorConvolutionalDecoder: ContextualLayer {
 
     @differentiable(reverse)
     public func callAsFunction(_ input: Tensor, in context: ForwardContext) -> Tensor {
-        let top = dropout(relu(denseNorm(dense(input), in: context)), in: context)
+        let top = dropout(denseNorm(dense(input), in: context, then: .relu), in: context)
         let batch = withoutDerivative(at: input).rows
         var x = top.reshaped(to: [batch, gridSize, gridSize, FactorConvolutionalEncoder.channels[3]])
-        x = relu(norm1(deconv1(x), in: context))
-        x = relu(norm2(deconv2(x), in: context))
-        x = relu(norm3(deconv3(x), in: context))
-        x = relu(norm4(deconv4(x), in: context))
+        x = norm1(deconv1(x), in: context, then: .relu)
+        x = norm2(deconv2(x), in: context, then: .relu)
+        x = norm3(deconv3(x), in: context, then: .relu)
+        x = norm4(deconv4(x), in: context, then: .relu)
         return output(x)
     }
 
