@@ -160,38 +160,58 @@ private func affineParameterGradients(_ outputGradient: Tensor, _ input: Tensor,
 
 /// a ⊙ u + b ⊙ v + d per channel: u, v `[..., c]`; a, b, d `[c]`. With `reluOutput`, u counts
 /// only where it is positive (u is then the gradient arriving at a relu).
+///
+/// Sixteen channels per vector, each lane computing the scalar expression in the same order
+/// (bit-identical to the scalar loop, which is the tail): with the relu's select in it, the
+/// compiler left the plain loop scalar, and `perf` put it at 6 % of the convolutional step.
 private func channelAffine(_ u: Tensor, _ a: Tensor, plus v: Tensor, _ b: Tensor, plus d: Tensor,
                            reluOutput: Tensor? = nil) -> Tensor {
     let c = u.columns
     return Tensor(shape: u.shape, unsafeUninitialized: { out in
+        guard out.count > 0 else { return }
         u.scalars.withUnsafeBufferPointer { u in
             v.scalars.withUnsafeBufferPointer { v in
                 a.scalars.withUnsafeBufferPointer { a in
                     b.scalars.withUnsafeBufferPointer { b in
                         d.scalars.withUnsafeBufferPointer { d in
-                            var base = 0
-                            guard let reluOutput else {
-                                while base < out.count {
-                                    for j in 0..<c { out[base + j] = a[j] * u[base + j] + b[j] * v[base + j] + d[j] }
-                                    base += c
-                                }
-                                return
-                            }
-                            reluOutput.scalars.withUnsafeBufferPointer { y in
-                                while base < out.count {
-                                    for j in 0..<c {
-                                        let masked = y[base + j] > 0 ? u[base + j] : 0
-                                        out[base + j] = a[j] * masked + b[j] * v[base + j] + d[j]
+                            let total = out.count
+                            let (out, u, v, a, b, d) = (out.baseAddress!, u.baseAddress!, v.baseAddress!,
+                                                        a.baseAddress!, b.baseAddress!, d.baseAddress!)
+                            @inline(__always)
+                            func sweep(mask y: UnsafePointer<Float>?) {
+                                let vectorColumns = c - c % 16
+                                var base = 0
+                                while base < total {
+                                    var j = 0
+                                    while j < vectorColumns {
+                                        var uv = lanes(u + base + j)
+                                        if let y { uv = SIMD16(repeating: 0).replacing(with: uv, where: lanes(y + base + j) .> 0) }
+                                        let value = lanes(a + j) * uv + lanes(b + j) * lanes(v + base + j) + lanes(d + j)
+                                        UnsafeMutableRawPointer(out + base + j).storeBytes(of: value, as: SIMD16<Float>.self)
+                                        j += 16
+                                    }
+                                    while j < c {
+                                        let ui = y.map { $0[base + j] > 0 ? u[base + j] : 0 } ?? u[base + j]
+                                        out[base + j] = a[j] * ui + b[j] * v[base + j] + d[j]
+                                        j += 1
                                     }
                                     base += c
                                 }
                             }
+                            guard let reluOutput else { return sweep(mask: nil) }
+                            reluOutput.scalars.withUnsafeBufferPointer { sweep(mask: $0.baseAddress!) }
                         }
                     }
                 }
             }
         }
     })
+}
+
+/// Sixteen Floats from `p`.
+@inline(__always)
+private func lanes(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
 }
 
 /// 1/√(variance + ε) per channel.
