@@ -373,11 +373,13 @@ public struct HeartbeatReport {
                                               "normal training beats", "test beats (class V)"],
                                      alignments: [.left, .right, .right, .right, .right, .right, .right])
         var honest: [HeartbeatSplit: Double] = [:]
+        var honestPerSeed: [HeartbeatSplit: [Double]] = [:]
         var csv: [ComparisonRow] = []
         for (split, title) in splits {
             let cell = runs(.tcn, anomalous, split: split)
             let standardised = AnoDMReport.summary(cell, "auroc_standardised")
             honest[split] = standardised?.mean
+            honestPerSeed[split] = cell.compactMap { AnoDMReport.summary([$0], "auroc_standardised")?.mean }
             let beats = AnoDMReport.summary(cell, "normal_train_beats")?.mean
             let normal = AnoDMReport.summary(cell, "normal_test_images")?.mean, anomalies = AnoDMReport.summary(cell, "anomalous_test_images")?.mean
             markdown.append([title, AnoDMReport.cell(AnoDMReport.summary(cell, "auroc_reconstruction")),
@@ -397,7 +399,10 @@ public struct HeartbeatReport {
                 ? "about the same on both splits (within 0.01)"
                 : (difference > 0 ? "lower when the test patients are new: the beat-level split flatters it by \(NumberFormat.fixed(difference, decimals: 3))"
                                   : "higher on the inter-patient split, by \(NumberFormat.fixed(-difference, decimals: 3))")
-            let text = "**Inter-patient split (ours):** AnoDM's AUROC for class V without test selection is \(NumberFormat.fixed(random, decimals: 3)) on the stratified split and \(NumberFormat.fixed(patients, decimals: 3)) on DS1 → DS2, \(sentence) (\(plan.seeds.count) seed; one class)."
+            let (a, b) = (honestPerSeed[.stratified] ?? [], honestPerSeed[.interPatient] ?? [])
+            let seeds = min(a.count, b.count)
+            let test = WelchTTest(a, b).map { "; Welch \(NumberFormat.pValue($0.pValue))" } ?? ""
+            let text = "**Inter-patient split (ours):** AnoDM's AUROC for class V without test selection is \(NumberFormat.fixed(random, decimals: 3)) on the stratified split and \(NumberFormat.fixed(patients, decimals: 3)) on DS1 → DS2, \(sentence) (\(seeds) seed\(seeds == 1 ? "" : "s") a split\(test); one class)."
             report.paragraph(text)
             claims.append(text)
         }
