@@ -252,6 +252,45 @@ final class ConvolutionTests: XCTestCase {
 
     // MARK: Chunking and threads
 
+    func testCol2imEqualsTheNaiveScatterAddBitForBit() {
+        // The adjoint of im2col written out value by value, visiting the column entries in the
+        // same (sample, oy, ox, ky, kx, channel) order: the vectorised col2im must match it
+        // exactly, with 20 channels (a vector of 16 and a tail of 4) and border taps.
+        var generator = SeededGenerator(seed: 21)
+        for stride in [1, 2] {
+            let g = ConvolutionGeometry.symmetric(inputHeight: 7, inputWidth: 6, inputChannels: 20,
+                                                  kernelHeight: 3, kernelWidth: 3, stride: stride, padding: 1)
+            let samples = 2
+            let columns = Tensor.randomNormal([samples * g.outputPositions, g.patchSize], using: &generator)
+            var expected = [Float](repeating: 0, count: samples * g.inputImageSize)
+            var entry = 0
+            for n in 0..<samples {
+                for oy in 0..<g.outputHeight {
+                    for ox in 0..<g.outputWidth {
+                        for ky in 0..<3 {
+                            for kx in 0..<3 {
+                                let (iy, ix) = (oy * stride - 1 + ky, ox * stride - 1 + kx)
+                                for c in 0..<20 {
+                                    if iy >= 0 && iy < 7 && ix >= 0 && ix < 6 {
+                                        expected[n * g.inputImageSize + (iy * 6 + ix) * 20 + c] += columns.scalars[entry]
+                                    }
+                                    entry += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            var image = [Float](repeating: 0, count: samples * g.inputImageSize)
+            columns.scalars.withUnsafeBufferPointer { source in
+                image.withUnsafeMutableBufferPointer { target in
+                    ColumnLowering.col2im(source.baseAddress!, samples: samples, g, addingInto: target.baseAddress!)
+                }
+            }
+            XCTAssertEqual(image, expected, "stride \(stride)")
+        }
+    }
+
     func testChunkingAndThreadsLeaveTheResultsUnchanged() {
         // The filter gradient is summed chunk by chunk, so the chunk size changes only its
         // rounding; the thread count changes nothing (col2im never lets two threads add into
