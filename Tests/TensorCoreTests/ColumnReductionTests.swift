@@ -75,8 +75,8 @@ final class ColumnReductionTests: XCTestCase {
             let got = g.withUnsafeBufferPointer { gp in
                 x.withUnsafeBufferPointer { xp in
                     mask.withUnsafeBufferPointer { mp in
-                        ColumnReduction.maskedSumsAndProductSums(gp.baseAddress!, xp.baseAddress!, mask: mp.baseAddress!,
-                                                                 rows: rows, columns: c)
+                        ColumnReduction.sumsAndProductSums(gp.baseAddress!, xp.baseAddress!, mask: mp.baseAddress!,
+                                                           rows: rows, columns: c)
                     }
                 }
             }

@@ -49,12 +49,7 @@ public func batchNormalized(_ input: Tensor, scale: Tensor, offset: Tensor, epsi
 func vjpBatchNormalized(_ input: Tensor, scale: Tensor, offset: Tensor, epsilon: Float,
                         ownMoments moments: (mean: Tensor, variance: Tensor))
     -> (value: Tensor, pullback: (Tensor) -> (Tensor, Tensor, Tensor)) {
-    let mean = moments.mean
-    let invStd = inverseDeviation(moments.variance, epsilon: epsilon)
-    let value = normalizedAffine(input, scale: scale, offset: offset, mean: mean, inverseDeviation: invStd)
-    return (value, { outputGradient in
-        trainingPullback(outputGradient, input: input, scale: scale, mean: mean, inverseDeviation: invStd)
-    })
+    trainingValueAndPullback(input, scale: scale, offset: offset, epsilon: epsilon, moments: moments, rectified: false)
 }
 
 /// `relu(batchNormalized(input, scale:, offset:, epsilon:, ownMoments:))` as one primitive, the
@@ -75,13 +70,20 @@ public func batchNormalizedReLU(_ input: Tensor, scale: Tensor, offset: Tensor, 
 func vjpBatchNormalizedReLU(_ input: Tensor, scale: Tensor, offset: Tensor, epsilon: Float,
                             ownMoments moments: (mean: Tensor, variance: Tensor))
     -> (value: Tensor, pullback: (Tensor) -> (Tensor, Tensor, Tensor)) {
+    trainingValueAndPullback(input, scale: scale, offset: offset, epsilon: epsilon, moments: moments, rectified: true)
+}
+
+/// Training-mode batch normalisation (followed by a relu when `rectified`) and its pullback.
+private func trainingValueAndPullback(_ input: Tensor, scale: Tensor, offset: Tensor, epsilon: Float,
+                                      moments: (mean: Tensor, variance: Tensor), rectified: Bool)
+    -> (value: Tensor, pullback: (Tensor) -> (Tensor, Tensor, Tensor)) {
     let mean = moments.mean
     let invStd = inverseDeviation(moments.variance, epsilon: epsilon)
     let value = normalizedAffine(input, scale: scale, offset: offset, mean: mean, inverseDeviation: invStd,
-                                 rectified: true)
+                                 rectified: rectified)
     return (value, { outputGradient in
         trainingPullback(outputGradient, input: input, scale: scale, mean: mean, inverseDeviation: invStd,
-                         reluOutput: value)
+                         reluOutput: rectified ? value : nil)
     })
 }
 
@@ -146,8 +148,7 @@ private func affineParameterGradients(_ outputGradient: Tensor, _ input: Tensor,
                 return ColumnReduction.sumsAndProductSums(dy.baseAddress!, x.baseAddress!, rows: m, columns: c)
             }
             return reluOutput.scalars.withUnsafeBufferPointer { y in
-                ColumnReduction.maskedSumsAndProductSums(dy.baseAddress!, x.baseAddress!, mask: y.baseAddress!,
-                                                         rows: m, columns: c)
+                ColumnReduction.sumsAndProductSums(dy.baseAddress!, x.baseAddress!, mask: y.baseAddress!, rows: m, columns: c)
             }
         }
     }

@@ -56,8 +56,11 @@ public enum ColumnReduction {
         return squares
     }
 
-    /// Σ_rows g[row, j] and Σ_rows g[row, j]·x[row, j] in Double.
-    public static func sumsAndProductSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows: Int,
+    /// Σ_rows g[row, j] and Σ_rows g[row, j]·x[row, j] in Double. With a `mask`, g counts where
+    /// mask[row, j] > 0 and is 0 elsewhere (the gradient through a relu, whose output is the
+    /// mask), exactly as masking g first and summing it would.
+    public static func sumsAndProductSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+                                          mask: UnsafePointer<Float>? = nil, rows: Int,
                                           columns c: Int) -> (sums: [Double], productSums: [Double]) {
         var sums = [Double](repeating: 0, count: c), products = [Double](repeating: 0, count: c)
         let vectorColumns = c - c % 8
@@ -65,47 +68,17 @@ public enum ColumnReduction {
             products.withUnsafeMutableBufferPointer { p in
                 let s = s.baseAddress!, p = p.baseAddress!
                 for row in 0..<rows {
-                    let gr = g + row * c, xr = x + row * c
+                    let gr = g + row * c, xr = x + row * c, mr = mask.map { $0 + row * c }
                     var j = 0
                     while j < vectorColumns {
-                        let gv = widened(gr + j)
+                        let gv = SIMD8<Double>(mr.map { masked(gr + j, by: $0 + j) }
+                                               ?? UnsafeRawPointer(gr + j).loadUnaligned(as: SIMD8<Float>.self))
                         store(load(s + j) + gv, s + j)
                         store(load(p + j) + gv * widened(xr + j), p + j)
                         j += 8
                     }
                     while j < c {
-                        let gi = Double(gr[j])
-                        s[j] += gi
-                        p[j] += gi * Double(xr[j])
-                        j += 1
-                    }
-                }
-            }
-        }
-        return (sums, products)
-    }
-
-    /// `sumsAndProductSums` of the gradient masked by a relu's output: g[row, j] counts where
-    /// mask[row, j] > 0 and is 0 elsewhere (the gradient through `relu`, whose output is the mask).
-    public static func maskedSumsAndProductSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
-                                                mask: UnsafePointer<Float>, rows: Int,
-                                                columns c: Int) -> (sums: [Double], productSums: [Double]) {
-        var sums = [Double](repeating: 0, count: c), products = [Double](repeating: 0, count: c)
-        let vectorColumns = c - c % 8
-        sums.withUnsafeMutableBufferPointer { s in
-            products.withUnsafeMutableBufferPointer { p in
-                let s = s.baseAddress!, p = p.baseAddress!
-                for row in 0..<rows {
-                    let gr = g + row * c, xr = x + row * c, mr = mask + row * c
-                    var j = 0
-                    while j < vectorColumns {
-                        let gv = SIMD8<Double>(masked(gr + j, by: mr + j))
-                        store(load(s + j) + gv, s + j)
-                        store(load(p + j) + gv * widened(xr + j), p + j)
-                        j += 8
-                    }
-                    while j < c {
-                        let gi = Double(mr[j] > 0 ? gr[j] : 0)
+                        let gi = Double(mr.map { $0[j] > 0 ? gr[j] : 0 } ?? gr[j])
                         s[j] += gi
                         p[j] += gi * Double(xr[j])
                         j += 1
