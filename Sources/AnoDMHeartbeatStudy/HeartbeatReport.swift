@@ -372,14 +372,12 @@ public struct HeartbeatReport {
         var markdown = MarkdownTable(header: ["split", "reconstruction only", "t-SNE only", "AnoDM, oracle α", "AnoDM, no test selection",
                                               "normal training beats", "test beats (class V)"],
                                      alignments: [.left, .right, .right, .right, .right, .right, .right])
-        var honest: [HeartbeatSplit: Double] = [:]
         var honestPerSeed: [HeartbeatSplit: [Double]] = [:]
         var csv: [ComparisonRow] = []
         for (split, title) in splits {
             let cell = runs(.tcn, anomalous, split: split)
             let standardised = AnoDMReport.summary(cell, "auroc_standardised")
-            honest[split] = standardised?.mean
-            honestPerSeed[split] = cell.compactMap { AnoDMReport.summary([$0], "auroc_standardised")?.mean }
+            honestPerSeed[split] = cell.compactMap { $0.metrics["auroc_standardised"] }.filter(\.isFinite)
             let beats = AnoDMReport.summary(cell, "normal_train_beats")?.mean
             let normal = AnoDMReport.summary(cell, "normal_test_images")?.mean, anomalies = AnoDMReport.summary(cell, "anomalous_test_images")?.mean
             markdown.append([title, AnoDMReport.cell(AnoDMReport.summary(cell, "auroc_reconstruction")),
@@ -393,13 +391,13 @@ public struct HeartbeatReport {
         }
         try ComparisonRow.write(csv, to: folder.appendingPathComponent("inter-patient.csv"))
         report.table(markdown, caption: "TCN encoder, class V held out, β \(NumberText.compact(Float(HeartbeatProfilePlan.fixedBeta))): the same cell on the two splits. The inter-patient split trains on the normal beats of the 22 DS1 records and scores beats of the 22 DS2 records (other patients); the four paced records are in neither. Also as CSV: [inter-patient.csv](inter-patient.csv).")
-        if let random = honest[.stratified], let patients = honest[.interPatient] {
+        let (a, b) = (honestPerSeed[.stratified] ?? [], honestPerSeed[.interPatient] ?? [])
+        if let random = Summary(a)?.mean, let patients = Summary(b)?.mean {
             let difference = random - patients
             let sentence = abs(difference) < 0.01
                 ? "about the same on both splits (within 0.01)"
                 : (difference > 0 ? "lower when the test patients are new: the beat-level split flatters it by \(NumberFormat.fixed(difference, decimals: 3))"
                                   : "higher on the inter-patient split, by \(NumberFormat.fixed(-difference, decimals: 3))")
-            let (a, b) = (honestPerSeed[.stratified] ?? [], honestPerSeed[.interPatient] ?? [])
             let seeds = min(a.count, b.count)
             let test = WelchTTest(a, b).map { "; Welch \(NumberFormat.pValue($0.pValue))" } ?? ""
             let text = "**Inter-patient split (ours):** AnoDM's AUROC for class V without test selection is \(NumberFormat.fixed(random, decimals: 3)) on the stratified split and \(NumberFormat.fixed(patients, decimals: 3)) on DS1 → DS2, \(sentence) (\(seeds) seed\(seeds == 1 ? "" : "s") a split\(test); one class)."

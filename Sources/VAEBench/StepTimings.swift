@@ -85,8 +85,6 @@ func peakResidentMegabytes() -> Double {
     return .nan
 }
 
-/// Runs ../shared/bench/torch_reference.py with `python` for `model` ("dense" or "cnn") and returns its
-/// median and minimum step time, or nil where it printed none.
 /// Whether `python` imports torch and the reference script exists (checked once per bench).
 func torchReferenceAvailable(python: String, script: String) -> Bool {
     guard !script.isEmpty, FileManager.default.fileExists(atPath: script) else { return false }
@@ -99,6 +97,8 @@ func torchReferenceAvailable(python: String, script: String) -> Bool {
     return probe.terminationStatus == 0
 }
 
+/// Runs ../shared/bench/torch_reference.py with `python` for `model` ("dense" or "cnn") and returns its
+/// median and minimum step time, or nil where it printed none.
 func torchReferenceTiming(python: String, script: String, model: String, threads: Int, steps: Int) -> StepTimings.Timing? {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

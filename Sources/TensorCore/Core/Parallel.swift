@@ -8,7 +8,7 @@ import Dispatch
 /// parameter is bound by memory bandwidth, which one core does not saturate.
 @inlinable
 public func parallelRanges(count: Int, minimumPerThread: Int = 1 << 18, _ body: (Range<Int>) -> Void) {
-    let parts = min(ParallelismConfiguration.threads, count / max(minimumPerThread, 1))
+    let parts = parallelPartCount(count: count, minimumPerThread: minimumPerThread)
     if parts <= 1 {
         body(0..<count)
         return
@@ -18,6 +18,31 @@ public func parallelRanges(count: Int, minimumPerThread: Int = 1 << 18, _ body: 
         let start = part * size
         body(start..<min(start + size, count))
     }
+}
+
+/// `body` on each part of `0..<count` split as `parallelRanges` splits it, and each part's
+/// result in the order of the parts: for passes that reduce their range to one value (for
+/// example whether it holds a NaN), combined by the caller.
+@inlinable
+public func parallelPartResults<Result>(count: Int, minimumPerThread: Int = 1 << 18,
+                                        _ body: (Range<Int>) -> Result) -> [Result] {
+    let parts = parallelPartCount(count: count, minimumPerThread: minimumPerThread)
+    if parts <= 1 { return [body(0..<count)] }
+    let size = (count + parts - 1) / parts
+    return [Result](unsafeUninitializedCapacity: parts) { results, initialized in
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let start = part * size
+            (results.baseAddress! + part).initialize(to: body(start..<min(start + size, count)))
+        }
+        initialized = parts
+    }
+}
+
+/// How many threads split a pass over `count` values: at most one per core, and only with at
+/// least `minimumPerThread` values each.
+@inlinable
+public func parallelPartCount(count: Int, minimumPerThread: Int) -> Int {
+    min(ParallelismConfiguration.threads, count / max(minimumPerThread, 1))
 }
 
 public enum ParallelismConfiguration {

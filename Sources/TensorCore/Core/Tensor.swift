@@ -1,4 +1,3 @@
-import Dispatch
 import Randomness
 
 /// A dense, row-major array of `Float` with a shape.
@@ -86,15 +85,7 @@ public struct Tensor: Equatable, Sendable {
     public var isFinite: Bool {
         scalars.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return true }
-            let parts = min(ParallelismConfiguration.threads, buffer.count / (1 << 18))
-            if parts <= 1 { return allFinite(base, 0..<buffer.count) }
-            var partFinite = [Bool](repeating: true, count: parts)
-            partFinite.withUnsafeMutableBufferPointer { results in
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    results[part] = allFinite(base, (part * buffer.count / parts)..<((part + 1) * buffer.count / parts))
-                }
-            }
-            return !partFinite.contains(false)
+            return !parallelPartResults(count: buffer.count) { allFinite(base, $0) }.contains(false)
         }
     }
 }

@@ -92,7 +92,7 @@ public enum ColumnReduction {
     /// Eight values of `g`, each kept where `mask` is above 0 and 0 elsewhere (NaN masks to 0,
     /// as `mask > 0 ? g : 0` does).
     @inline(__always)
-    public static func masked(_ g: UnsafePointer<Float>, by mask: UnsafePointer<Float>) -> SIMD8<Float> {
+    static func masked(_ g: UnsafePointer<Float>, by mask: UnsafePointer<Float>) -> SIMD8<Float> {
         let m = UnsafeRawPointer(mask).loadUnaligned(as: SIMD8<Float>.self)
         return SIMD8<Float>(repeating: 0).replacing(with: UnsafeRawPointer(g).loadUnaligned(as: SIMD8<Float>.self),
                                                     where: m .> 0)
