@@ -12,10 +12,6 @@ import TensorCore
 /// A transposed convolution is the same geometry run backwards: its forward is the input
 /// gradient and its input gradient is the forward.
 ///
-/// 3×3 stride-1 geometries with enough channels take Winograd's F(2×2, 3×3) instead
-/// (`Winograd.applies(to:outputChannels:)`): the same three products with 2.25× fewer
-/// multiplications and a quarter of the column matrices' memory traffic.
-///
 /// The batch is processed in chunks of whole samples whose column matrix stays near
 /// `columnBudget` floats: the whole batch's matrix would not fit in memory (Table 14's second
 /// layer needs 1.8 MB per sample, 180 MB at batch 100), while a chunk still makes each product
@@ -32,9 +28,6 @@ enum ConvolutionKernels {
     ///
     /// image: `[batch, H, W, cin]`; filter: `[P, cout]`; output: `[batch, oH, oW, cout]`.
     static func forward(image: Tensor, filter: Tensor, _ g: ConvolutionGeometry) -> Tensor {
-        if Winograd.applies(to: g, outputChannels: filter.columns) {
-            return Winograd.forward(image: image, filter: filter, g)
-        }
         let batch = image.count / g.inputImageSize, outputChannels = filter.columns
         return Tensor(shape: [batch, g.outputHeight, g.outputWidth, outputChannels], unsafeUninitialized: { out in
             image.scalars.withUnsafeBufferPointer { x in
@@ -56,9 +49,6 @@ enum ConvolutionKernels {
     /// image: `[batch, H, W, cin]`; outputGradient: `[batch, oH, oW, cout]`; result: `[P, cout]`
     /// (the caller reshapes it to the filter's shape).
     static func filterGradient(image: Tensor, outputGradient: Tensor, _ g: ConvolutionGeometry) -> Tensor {
-        if Winograd.applies(to: g, outputChannels: outputGradient.columns) {
-            return Winograd.filterGradient(image: image, outputGradient: outputGradient, g).filterGradient
-        }
         let batch = image.count / g.inputImageSize, outputChannels = outputGradient.columns
         return Tensor(shape: [g.patchSize, outputChannels], unsafeUninitialized: { dW in
             image.scalars.withUnsafeBufferPointer { x in
@@ -80,11 +70,6 @@ enum ConvolutionKernels {
     /// image: `[batch, H, W, cin]`; filter: `[P, cout]`; outputGradient: `[batch, oH, oW, cout]`.
     static func forwardAndFilterGradient(image: Tensor, filter: Tensor, outputGradient: Tensor,
                                          _ g: ConvolutionGeometry) -> (product: Tensor, filterGradient: Tensor) {
-        if Winograd.applies(to: g, outputChannels: filter.columns) {
-            let (filterGradient, product) = Winograd.filterGradient(image: image, outputGradient: outputGradient,
-                                                                    filter: filter, g)
-            return (product!, filterGradient)
-        }
         let batch = image.count / g.inputImageSize, outputChannels = filter.columns
         var product = Tensor(shape: [batch, g.outputHeight, g.outputWidth, outputChannels], repeating: 0)
         var filterGradient = Tensor(shape: [g.patchSize, outputChannels], repeating: 0)
@@ -115,9 +100,6 @@ enum ConvolutionKernels {
     ///
     /// outputGradient: `[batch, oH, oW, cout]`; filter: `[P, cout]`; result: `[batch, H, W, cin]`.
     static func inputGradient(outputGradient: Tensor, filter: Tensor, _ g: ConvolutionGeometry) -> Tensor {
-        if Winograd.applies(to: g, outputChannels: filter.columns) {
-            return Winograd.inputGradient(outputGradient: outputGradient, filter: filter, g)
-        }
         let outputChannels = filter.columns
         let batch = outputGradient.count / (g.outputPositions * outputChannels)
         let imageShape = [batch, g.inputHeight, g.inputWidth, g.inputChannels]
