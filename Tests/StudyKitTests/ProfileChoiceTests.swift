@@ -20,6 +20,17 @@ final class ProfileChoiceTests: XCTestCase {
                   seconds: 1, provenance: provenance, date: "2026-12-01T00:00:00Z")
     }
 
+    func testACellListedTwiceDoesNotKeepItsPaperGroupUnfinished() {
+        // Sections list a cell once per figure that uses it; its run counts once.
+        let paperCells = (1...3).map { cell("A", seed: UInt64($0), .paper) }
+        let paperRecords = paperCells.map { record($0, accuracy: 0.9) }
+        let (choice, records) = ProfileChoice.preferringFinishedPaperGroups(
+            records: [record(cell("A", seed: 1, .quick), accuracy: 0.5)], profile: .quick,
+            paperCells: paperCells + paperCells.prefix(2), paperRecords: paperRecords)
+        XCTAssertEqual(choice.paperGroups, [CellGroup(dataset: "mnist", model: "A", setting: "100 labels")])
+        XCTAssertEqual(records.map(\.configuration.profile), [.paper, .paper, .paper])
+    }
+
     func testFinishedPaperGroupsReplaceTheQuickOnesAndUnfinishedOnesDoNot() {
         // Quick: 2 seeds of A and B. Paper: 3 seeds planned of each; A has all 3, B has 1.
         let quick = ["A", "B"].flatMap { model in (1...2).map { record(cell(model, seed: $0, .quick), accuracy: 0.5) } }

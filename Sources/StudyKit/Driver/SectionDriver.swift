@@ -190,8 +190,19 @@ public struct SectionDriver {
         // Finished paper groups replace their cells' runs in the report (10 paper seeds for 3
         // quick ones), so the count of cells and the count of runs reported are told apart.
         let paperRuns = profile == .paper ? 0 : records.filter { $0.configuration.profile == .paper }.count
+        print(Self.completionLine(commandName: commandName, finishedCells: finishedCells, selected: selected,
+                                  profile: profile, paperRuns: paperRuns, report: destination, seconds: elapsed))
+    }
+
+    /// The last line of a run: how many of the selected cells have run files, and where the
+    /// report is. A cell that serves several figures is listed once per figure in `selected`
+    /// (anodm-heatmaps' fixed-β cells are in Table 3 and in Figure 3's grid), so cells are
+    /// counted by id, as the runner and the store count them.
+    static func completionLine(commandName: String, finishedCells: Int, selected: [CellConfiguration],
+                               profile: Profile, paperRuns: Int, report: URL, seconds: Double) -> String {
+        let cellCount = Set(selected.map(\.id)).count
         let paperNote = paperRuns == 0 ? "" : " (the report takes \(paperRuns) paper-profile runs for the groups whose paper seeds are all done)"
-        print("\(commandName): \(finishedCells) of \(selected.count) \(profile.rawValue) cells have results\(paperNote); report in \(destination.path)/README.md (\(String(format: "%.0f", elapsed)) s)")
+        return "\(commandName): \(finishedCells) of \(cellCount) \(profile.rawValue) cells have results\(paperNote); report in \(report.path)/README.md (\(String(format: "%.0f", seconds)) s)"
     }
 
     /// The published folder, or the scratch folder with the reason printed.

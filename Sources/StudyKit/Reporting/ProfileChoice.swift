@@ -42,7 +42,9 @@ public struct ProfileChoice: Sendable {
         records: [RunRecord], profile: Profile, paperCells: [CellConfiguration], paperRecords: [RunRecord]
     ) -> (choice: ProfileChoice, records: [RunRecord]) {
         guard profile != .paper else { return (ProfileChoice(single: profile), records) }
-        let planned = Dictionary(grouping: paperCells, by: CellGroup.init)
+        // A cell listed for two figures is planned once (the store returns its record once).
+        var seen = Set<String>()
+        let planned = Dictionary(grouping: paperCells.filter { seen.insert($0.id).inserted }, by: CellGroup.init)
         let done = Dictionary(grouping: paperRecords, by: { CellGroup($0.configuration) })
         var finished = Set<CellGroup>(), unfinished: [CellGroup: Progress] = [:]
         for (group, cells) in planned {
