@@ -7,7 +7,8 @@ import TensorCore
 /// The decoder likelihood of binarised images (semisupervised-vae, MNIST models; the
 /// reconstruction term of the ELBO, Kingma & Welling 2014). Written from logits, never from
 /// sigmoid probabilities, so it stays finite for any logit: softplus is evaluated on the side
-/// where the exponential cannot overflow, and the gradient `x − σ(l)` is bounded.
+/// where the exponential cannot overflow, and the gradient `x − σ(l)` is bounded. Softplus and
+/// sigmoid are the eight-lane versions of `LaneMath` (within 4 ulp of exact).
 ///
 /// Shapes: targets and logits `[batch, ...]` → `[batch]`. Differentiable in the logits.
 @differentiable(reverse, wrt: logits)
@@ -19,14 +20,28 @@ public func bernoulliLogLikelihood(of targets: Tensor, logits: Tensor) -> Tensor
         targets.scalars.withUnsafeBufferPointer { x in
             logits.scalars.withUnsafeBufferPointer { l in
                 for n in 0..<batch {
-                    var total: Float = 0
-                    for k in (n * size)..<((n + 1) * size) { total += x[k] * l[k] - softplus(l[k]) }
-                    out[n] = total
+                    // Eight pixels per step (`LaneMath`), each lane summing its own pixels; the
+                    // lanes are added at the end. A last partial step counts only its pixels.
+                    var lanes = Lanes8()
+                    var k = n * size
+                    let end = k + size
+                    while k < end {
+                        let count = min(8, end - k)
+                        let (xv, lv) = (Lanes8.loading(x.baseAddress! + k, count: count),
+                                        Lanes8.loading(l.baseAddress! + k, count: count))
+                        let terms = xv * lv - softplus(lv)
+                        lanes += count == 8 ? terms : terms.replacing(with: 0, where: laneIndices .>= Int32(count))
+                        k += count
+                    }
+                    out[n] = lanes.sum()
                 }
             }
         }
     })
 }
+
+/// 0, 1, …, 7: masks the lanes past a partial step.
+private let laneIndices = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
 
 @derivative(of: bernoulliLogLikelihood, wrt: logits)
 @usableFromInline
@@ -41,7 +56,15 @@ func vjpBernoulliLogLikelihood(of targets: Tensor, logits: Tensor)
                 logits.scalars.withUnsafeBufferPointer { l in
                     g.scalars.withUnsafeBufferPointer { gr in
                         for n in 0..<batch {
-                            for k in (n * size)..<((n + 1) * size) { out[k] = gr[n] * (x[k] - sigmoid(l[k])) }
+                            var k = n * size
+                            let end = k + size
+                            while k < end {
+                                let count = min(8, end - k)
+                                let (xv, lv) = (Lanes8.loading(x.baseAddress! + k, count: count),
+                                                Lanes8.loading(l.baseAddress! + k, count: count))
+                                (gr[n] * (xv - sigmoid(lv))).store(to: out.baseAddress! + k, count: count)
+                                k += count
+                            }
                         }
                     }
                 }
