@@ -9,8 +9,8 @@ final class CompletionLineTests: XCTestCase {
         CellConfiguration(section: "s", dataset: "mnist", model: model, setting: "β 0.01", seed: seed, profile: .quick)
     }
 
-    func testACellListedForTwoFiguresCountsOnce() {
-        // anodm-heatmaps lists its fixed-β cells for Table 3 and again in Figure 3's grid.
+    func testACellListedTwiceCountsOnce() {
+        // A section may list a cell for two figures; the runner trains it once.
         let table = [cell("A", seed: 1), cell("A", seed: 2)]
         let grid = [cell("A", seed: 1), cell("A", seed: 2), cell("B", seed: 1)]
         let line = SectionDriver.completionLine(commandName: "anodm-heatmaps", finishedCells: 2, selected: table + grid,

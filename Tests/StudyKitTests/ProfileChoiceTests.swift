@@ -21,7 +21,7 @@ final class ProfileChoiceTests: XCTestCase {
     }
 
     func testACellListedTwiceDoesNotKeepItsPaperGroupUnfinished() {
-        // Sections list a cell once per figure that uses it; its run counts once.
+        // A cell listed twice (for two figures) has one run, which counts once.
         let paperCells = (1...3).map { cell("A", seed: UInt64($0), .paper) }
         let paperRecords = paperCells.map { record($0, accuracy: 0.9) }
         let (choice, records) = ProfileChoice.preferringFinishedPaperGroups(

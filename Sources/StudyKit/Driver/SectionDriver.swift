@@ -195,9 +195,8 @@ public struct SectionDriver {
     }
 
     /// The last line of a run: how many of the selected cells have run files, and where the
-    /// report is. A cell that serves several figures is listed once per figure in `selected`
-    /// (anodm-heatmaps' fixed-β cells are in Table 3 and in Figure 3's grid), so cells are
-    /// counted by id, as the runner and the store count them.
+    /// report is. Cells are counted by id, as the runner and the store count them (both take a
+    /// cell listed twice once), so the two counts of the line always agree.
     static func completionLine(commandName: String, finishedCells: Int, selected: [CellConfiguration],
                                profile: Profile, paperRuns: Int, report: URL, seconds: Double) -> String {
         let cellCount = Set(selected.map(\.id)).count

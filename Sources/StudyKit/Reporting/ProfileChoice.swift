@@ -42,7 +42,7 @@ public struct ProfileChoice: Sendable {
         records: [RunRecord], profile: Profile, paperCells: [CellConfiguration], paperRecords: [RunRecord]
     ) -> (choice: ProfileChoice, records: [RunRecord]) {
         guard profile != .paper else { return (ProfileChoice(single: profile), records) }
-        // A cell listed for two figures is planned once (the store returns its record once).
+        // A cell listed twice is planned once, as the store returns its record once.
         var seen = Set<String>()
         let planned = Dictionary(grouping: paperCells.filter { seen.insert($0.id).inserted }, by: CellGroup.init)
         let done = Dictionary(grouping: paperRecords, by: { CellGroup($0.configuration) })
