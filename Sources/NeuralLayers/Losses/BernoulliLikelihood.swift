@@ -20,18 +20,12 @@ public func bernoulliLogLikelihood(of targets: Tensor, logits: Tensor) -> Tensor
         targets.scalars.withUnsafeBufferPointer { x in
             logits.scalars.withUnsafeBufferPointer { l in
                 for n in 0..<batch {
-                    // Eight pixels per step (`LaneMath`), each lane summing its own pixels; the
-                    // lanes are added at the end. A last partial step counts only its pixels.
+                    // Each lane sums its own pixels; the lanes are added at the end. A last
+                    // partial step counts only its pixels.
                     var lanes = Lanes8()
-                    var k = n * size
-                    let end = k + size
-                    while k < end {
-                        let count = min(8, end - k)
-                        let (xv, lv) = (Lanes8.loading(x.baseAddress! + k, count: count),
-                                        Lanes8.loading(l.baseAddress! + k, count: count))
+                    forEachEightPixels(x, l, n * size..<(n + 1) * size) { xv, lv, _, count in
                         let terms = xv * lv - softplus(lv)
                         lanes += count == 8 ? terms : terms.replacing(with: 0, where: laneIndices .>= Int32(count))
-                        k += count
                     }
                     out[n] = lanes.sum()
                 }
@@ -42,6 +36,19 @@ public func bernoulliLogLikelihood(of targets: Tensor, logits: Tensor) -> Tensor
 
 /// 0, 1, …, 7: masks the lanes past a partial step.
 private let laneIndices = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+
+/// Calls `body(targets, logits, first, count)` for the pixels of `range` eight at a time
+/// (`LaneMath`); the last step may hold fewer, with zeros in the lanes past `count`.
+@inline(__always)
+private func forEachEightPixels(_ x: UnsafeBufferPointer<Float>, _ l: UnsafeBufferPointer<Float>, _ range: Range<Int>,
+                                _ body: (Lanes8, Lanes8, Int, Int) -> Void) {
+    var k = range.lowerBound
+    while k < range.upperBound {
+        let count = min(8, range.upperBound - k)
+        body(Lanes8.loading(x.baseAddress! + k, count: count), Lanes8.loading(l.baseAddress! + k, count: count), k, count)
+        k += count
+    }
+}
 
 @derivative(of: bernoulliLogLikelihood, wrt: logits)
 @usableFromInline
@@ -56,14 +63,8 @@ func vjpBernoulliLogLikelihood(of targets: Tensor, logits: Tensor)
                 logits.scalars.withUnsafeBufferPointer { l in
                     g.scalars.withUnsafeBufferPointer { gr in
                         for n in 0..<batch {
-                            var k = n * size
-                            let end = k + size
-                            while k < end {
-                                let count = min(8, end - k)
-                                let (xv, lv) = (Lanes8.loading(x.baseAddress! + k, count: count),
-                                                Lanes8.loading(l.baseAddress! + k, count: count))
+                            forEachEightPixels(x, l, n * size..<(n + 1) * size) { xv, lv, k, count in
                                 (gr[n] * (xv - sigmoid(lv))).store(to: out.baseAddress! + k, count: count)
-                                k += count
                             }
                         }
                     }
