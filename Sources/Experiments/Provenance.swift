@@ -16,14 +16,14 @@ public struct Provenance: Codable, Hashable, Sendable {
     }
 
     /// The provenance of this process: the git state of `repository` (the current folder by
-    /// default) and this machine. `openBLASCore` comes from the numeric core, which this
-    /// target does not link.
-    public static func current(openBLASCore: String,
+    /// default) and this machine. `openBLASCore` and `blasThreads` come from the numeric
+    /// core, which this target does not link.
+    public static func current(openBLASCore: String, blasThreads: Int?,
                                repository: URL? = nil) -> Provenance {
         Provenance(git: gitState(of: repository),
                    machine: MachineDescription(hostname: hostname(), cpuModel: cpuModel(),
                                                coreCount: ProcessInfo.processInfo.activeProcessorCount,
-                                               openBLASCore: openBLASCore))
+                                               openBLASCore: openBLASCore, blasThreads: blasThreads))
     }
 
     /// The commit and dirty flag of the repository at `folder`; commit `"unknown"` (and not

@@ -29,12 +29,18 @@ public struct MachineDescription: Codable, Hashable, Sendable {
     public var coreCount: Int
     /// The OpenBLAS core in use (e.g. `"Haswell"`), as the numeric core reports it.
     public var openBLASCore: String
+    /// The threads OpenBLAS ran on. They decide the last digits as the kernels do: the same
+    /// cell trained on 1 and on 2 threads ends with different losses (docs/DESIGN.md), and
+    /// `OPENBLAS_NUM_THREADS` or a cluster's cores per task can make it differ from
+    /// `coreCount`. `nil` in run files written before it was recorded.
+    public var blasThreads: Int?
 
-    public init(hostname: String, cpuModel: String, coreCount: Int, openBLASCore: String) {
+    public init(hostname: String, cpuModel: String, coreCount: Int, openBLASCore: String, blasThreads: Int? = nil) {
         self.hostname = hostname
         self.cpuModel = cpuModel
         self.coreCount = coreCount
         self.openBLASCore = openBLASCore
+        self.blasThreads = blasThreads
     }
 }
 

@@ -40,14 +40,18 @@ public struct ReportProvenance: Sendable {
     }
 }
 
-/// How many of a report's runs were trained at each commit and on each OpenBLAS kernel family
-/// (the kernels decide the last digits: docs/DESIGN.md).
+/// How many of a report's runs were trained at each commit, on each OpenBLAS kernel family and
+/// on each number of OpenBLAS threads (kernels and threads decide the last digits:
+/// docs/DESIGN.md).
 public struct RunOrigins: Sendable {
     public var runs: Int
     /// (short commit, with "+dirty" for uncommitted changes; runs), most runs first.
     public var commits: [(String, Int)]
     /// (OpenBLAS core; runs), most runs first.
     public var kernels: [(String, Int)]
+    /// (OpenBLAS threads, or "not recorded" for run files older than the record; runs), most
+    /// runs first.
+    public var threads: [(String, Int)]
 
     public init(_ records: [RunRecord]) {
         func counted(_ keys: [String]) -> [(String, Int)] {
@@ -57,14 +61,17 @@ public struct RunOrigins: Sendable {
         runs = records.count
         commits = counted(records.map { String($0.git.commit.prefix(10)) + ($0.git.dirty ? "+dirty" : "") })
         kernels = counted(records.map(\.machine.openBLASCore))
+        threads = counted(records.map { $0.machine.blasThreads.map(String.init) ?? "not recorded" })
     }
 
-    /// "110 runs, trained at commit 9a9582fe13 (108), 3cee185706 (2); OpenBLAS core Cooperlake (108), Zen (2)".
+    /// "110 runs, trained at commit 9a9582fe13 (108), 3cee185706 (2); OpenBLAS core Cooperlake (108),
+    /// Zen (2); OpenBLAS threads 2 (100), not recorded (10)".
     public var text: String {
         func list(_ pairs: [(String, Int)]) -> String {
             pairs.count == 1 ? pairs[0].0 : pairs.map { "\($0.0) (\($0.1))" }.joined(separator: ", ")
         }
         return "\(runs) run\(runs == 1 ? "" : "s"), trained at commit \(list(commits)); OpenBLAS core \(list(kernels))"
+            + "; OpenBLAS threads \(list(threads))"
     }
 }
 
@@ -120,7 +127,8 @@ public struct MarkdownReport: Sendable {
                 + (provenance.profileNote.map { "; \($0)" } ?? ""),
             "Commit: \(commit)",
             "Date: \(provenance.date)",
-            "Machine: \(machine.hostname), \(machine.cpuModel), \(machine.coreCount) cores, OpenBLAS core \(machine.openBLASCore)",
+            "Machine: \(machine.hostname), \(machine.cpuModel), \(machine.coreCount) cores, OpenBLAS core \(machine.openBLASCore)"
+                + (machine.blasThreads.map { " on \($0) thread\($0 == 1 ? "" : "s")" } ?? ""),
         ] + (provenance.runOrigins.map { ["Runs: \($0.text)"] } ?? []) + [
             "Training time: \(ProgressReporter.duration(provenance.secondsSpent))",
             "Regenerate with: `\(provenance.command)`",

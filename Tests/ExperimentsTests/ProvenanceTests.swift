@@ -50,8 +50,9 @@ final class ProvenanceTests: XCTestCase {
     }
 
     func testCurrentMachine() {
-        let provenance = Provenance.current(openBLASCore: "Zen")
+        let provenance = Provenance.current(openBLASCore: "Zen", blasThreads: 3)
         XCTAssertEqual(provenance.machine.openBLASCore, "Zen")
+        XCTAssertEqual(provenance.machine.blasThreads, 3)
         XCTAssertGreaterThan(provenance.machine.coreCount, 0)
         XCTAssertFalse(provenance.machine.hostname.isEmpty)
     }

@@ -44,6 +44,26 @@ final class RunStoreTests: XCTestCase {
         XCTAssertEqual(loaded.configuration.id, configuration.id)
     }
 
+    /// Run files written before the OpenBLAS thread count was recorded still load, as "not
+    /// recorded"; new files carry it.
+    func testRunFilesWithoutTheThreadCountStillLoad() throws {
+        let store = RunStore(root: root)
+        let record = sampleRecord(cell(1))
+        try store.save(record)
+        let url = store.url(for: record.configuration)
+        XCTAssertTrue(try String(contentsOf: url, encoding: .utf8).contains("\"blasThreads\" : 4"))
+        XCTAssertEqual(try XCTUnwrap(try store.record(for: record.configuration)).machine.blasThreads, 4)
+
+        var json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var machine = try XCTUnwrap(json["machine"] as? [String: Any])
+        machine["blasThreads"] = nil
+        json["machine"] = machine
+        try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]).write(to: url)
+        let older = try XCTUnwrap(try store.record(for: record.configuration))
+        XCTAssertNil(older.machine.blasThreads)
+        XCTAssertEqual(older.machine.openBLASCore, "Haswell")
+    }
+
     func testFileIsPrettyPrintedWithSortedKeys() throws {
         let store = RunStore(root: root)
         let record = sampleRecord(cell(1))

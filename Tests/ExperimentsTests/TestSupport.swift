@@ -12,7 +12,7 @@ func makeTemporaryFolder() throws -> URL {
 let testProvenance = Provenance(
     git: GitState(commit: "0123456789abcdef0123456789abcdef01234567", dirty: true),
     machine: MachineDescription(hostname: "node7", cpuModel: "Test CPU @ 2.0GHz", coreCount: 16,
-                                openBLASCore: "Haswell"))
+                                openBLASCore: "Haswell", blasThreads: 4))
 
 func cell(_ seed: UInt64, section: String = "toy-section", model: String = "SS_D") -> CellConfiguration {
     CellConfiguration(section: section, dataset: "MNIST", model: model, setting: "100 labels",

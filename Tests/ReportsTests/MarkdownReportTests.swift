@@ -4,26 +4,29 @@ import Experiments
 
 final class MarkdownReportTests: XCTestCase {
     func testProvenanceSaysWhereTheRunsWereTrained() {
-        func run(seed: UInt64, commit: String, dirty: Bool = false, core: String, seconds: Double) -> RunRecord {
+        func run(seed: UInt64, commit: String, dirty: Bool = false, core: String, threads: Int? = 2,
+                 seconds: Double) -> RunRecord {
             RunRecord(configuration: CellConfiguration(section: "s", dataset: "mnist", model: "SS_D", setting: "x",
                                                        seed: seed, profile: .quick),
                       status: .completed, metrics: [:], history: [:], epochs: 1, seconds: seconds,
                       git: GitState(commit: commit, dirty: dirty),
-                      machine: MachineDescription(hostname: "vm", cpuModel: "EPYC", coreCount: 2, openBLASCore: core),
+                      machine: MachineDescription(hostname: "vm", cpuModel: "EPYC", coreCount: 2, openBLASCore: core,
+                                                  blasThreads: threads),
                       date: "2026-11-21T12:00:00Z", seeds: [:])
         }
         let runs = [run(seed: 1, commit: "aaaaaaaaaaaa", core: "Cooperlake", seconds: 60),
                     run(seed: 2, commit: "aaaaaaaaaaaa", core: "Cooperlake", seconds: 60),
-                    run(seed: 3, commit: "bbbbbbbbbbbb", dirty: true, core: "Zen", seconds: 5)]
+                    run(seed: 3, commit: "bbbbbbbbbbbb", dirty: true, core: "Zen", threads: nil, seconds: 5)]
         var report = MarkdownReport(title: "t")
         report.provenance(ReportProvenance(profile: .quick, seedsPerCell: 3, provenance: reportsTestProvenance,
                                            date: "2026-11-29T00:00:00Z", runs: runs, command: "make figures"))
         XCTAssertTrue(report.markdown.contains("""
-            - Machine: node7, Test CPU @ 2.0GHz, 16 cores, OpenBLAS core Haswell
-            - Runs: 3 runs, trained at commit aaaaaaaaaa (2), bbbbbbbbbb+dirty (1); OpenBLAS core Cooperlake (2), Zen (1)
+            - Machine: node7, Test CPU @ 2.0GHz, 16 cores, OpenBLAS core Haswell on 16 threads
+            - Runs: 3 runs, trained at commit aaaaaaaaaa (2), bbbbbbbbbb+dirty (1); OpenBLAS core Cooperlake (2), Zen (1); OpenBLAS threads 2 (2), not recorded (1)
             - Training time: 2m 05s
             """), report.markdown)
-        XCTAssertEqual(RunOrigins(Array(runs.prefix(1))).text, "1 run, trained at commit aaaaaaaaaa; OpenBLAS core Cooperlake")
+        XCTAssertEqual(RunOrigins(Array(runs.prefix(1))).text,
+                       "1 run, trained at commit aaaaaaaaaa; OpenBLAS core Cooperlake; OpenBLAS threads 2")
     }
 
     func testReportText() throws {
@@ -54,7 +57,7 @@ final class MarkdownReportTests: XCTestCase {
             - Profile: quick (3 seeds per cell; n in the tables counts the runs behind each number)
             - Commit: 0123456789abcdef0123456789abcdef01234567
             - Date: 2026-11-21T12:00:00Z
-            - Machine: node7, Test CPU @ 2.0GHz, 16 cores, OpenBLAS core Haswell
+            - Machine: node7, Test CPU @ 2.0GHz, 16 cores, OpenBLAS core Haswell on 16 threads
             - Training time: 1h 02m
             - Regenerate with: `make figures SECTION=semisupervised-table2 PROFILE=quick`
 

@@ -15,7 +15,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
 let reportsTestProvenance = Provenance(
     git: GitState(commit: "0123456789abcdef0123456789abcdef01234567", dirty: false),
     machine: MachineDescription(hostname: "node7", cpuModel: "Test CPU @ 2.0GHz", coreCount: 16,
-                                openBLASCore: "Haswell"))
+                                openBLASCore: "Haswell", blasThreads: 16))
 
 /// Width and height from a PNG's IHDR chunk, after checking the signature.
 func pngSize(_ data: Data) -> (width: Int, height: Int)? {
