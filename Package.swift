@@ -37,12 +37,13 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CFloatingPoint"),
 
         // Seeded random streams shared by data splits and training.
         .target(name: "Randomness", swiftSettings: kernelSettings),
 
         // Numeric core: tensors, the BLAS bridge, differentiable primitives.
-        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CMalloc", "Randomness"],
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CMalloc", "CFloatingPoint", "Randomness"],
                 swiftSettings: kernelSettings),
 
         // Layers, losses, distributions and optimizers built on the core.

@@ -1,4 +1,3 @@
-import Dispatch
 import TensorCore
 
 /// The input similarities P of t-SNE as a sparse symmetric matrix in CSR form.
@@ -34,7 +33,7 @@ enum PerplexityCalibration {
         affinities.withUnsafeMutableBufferPointer { out in
             neighbours.squaredDistances.withUnsafeBufferPointer { distances in
                 let parts = min(ParallelismConfiguration.threads, max(1, n / 256))
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                concurrentParts(parts) { part in
                     for i in (n * part / parts)..<(n * (part + 1) / parts) {
                         calibrateRow(distances: distances.baseAddress! + i * k, k: k,
                                      targetEntropy: targetEntropy, into: out.baseAddress! + i * k)

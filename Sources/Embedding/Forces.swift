@@ -1,4 +1,4 @@
-import Dispatch
+import TensorCore
 
 /// The two halves of the t-SNE gradient (van der Maaten 2014, eq. 3–5):
 ///
@@ -89,7 +89,7 @@ struct Forces {
                                          into: repulsive, normalisations: normalisations)
                         }
                         if chunks == 1 { work(0) } else {
-                            DispatchQueue.concurrentPerform(iterations: chunks, execute: work)
+                            concurrentParts(chunks, work)
                         }
                     }
                 }

@@ -1,4 +1,3 @@
-import Dispatch
 import TensorCore
 
 /// The k nearest reference points of every query point, exact, in any dimension.
@@ -64,7 +63,7 @@ enum NearestNeighbours {
                 indices.withUnsafeMutableBufferPointer { outIndices in
                     distances.withUnsafeMutableBufferPointer { outDistances in
                         let parts = min(threads, rows)
-                        DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        concurrentParts(parts) { part in
                             let lower = rows * part / parts, upper = rows * (part + 1) / parts
                             var keys = [Float](repeating: 0, count: k)
                             var found = [Int32](repeating: 0, count: k)

@@ -1,4 +1,3 @@
-import Dispatch
 import TensorCore
 
 /// Trustworthiness of a low-dimensional map (Venna & Kaski 2001; scikit-learn's
@@ -26,7 +25,7 @@ public func trustworthiness(high: [Float], highDimensions: Int, low: [Float], lo
     var penalties = [Double](repeating: 0, count: n)
     penalties.withUnsafeMutableBufferPointer { penalties in
         let parts = min(ParallelismConfiguration.threads, n)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        concurrentParts(parts) { part in
             var distances = [Double](repeating: 0, count: n)
             for i in (n * part / parts)..<(n * (part + 1) / parts) {
                 let trueNeighbours = Set(inInput.indices[(i * k)..<((i + 1) * k)])

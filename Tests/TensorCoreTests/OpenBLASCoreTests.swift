@@ -51,6 +51,7 @@ final class OpenBLASCoreTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 0)
         XCTAssertTrue(output.contains("OpenBLAS core \(expected)"), output)
         XCTAssertTrue(output.contains("corrected from Prescott"), output)
+        XCTAssertTrue(output.contains("subnormals flushed to zero"), output)
     }
 
     /// The build folder holding the test bundle, where SwiftPM also puts the executables.

@@ -1,4 +1,4 @@
-import Dispatch
+import TensorCore
 
 /// im2col and col2im for NHWC images: the reshuffles that turn a convolution into one matrix
 /// product (docs/design-convolution.md).
@@ -125,7 +125,7 @@ enum ColumnLowering {
             body(0..<count)
             return
         }
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        concurrentParts(parts) { part in
             body((part * count / parts)..<((part + 1) * count / parts))
         }
     }

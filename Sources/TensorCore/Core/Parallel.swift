@@ -14,7 +14,7 @@ public func parallelRanges(count: Int, minimumPerThread: Int = 1 << 18, _ body: 
         return
     }
     let size = (count + parts - 1) / parts
-    DispatchQueue.concurrentPerform(iterations: parts) { part in
+    concurrentParts(parts) { part in
         let start = part * size
         body(start..<min(start + size, count))
     }
@@ -30,11 +30,25 @@ public func parallelPartResults<Result>(count: Int, minimumPerThread: Int = 1 <<
     if parts <= 1 { return [body(0..<count)] }
     let size = (count + parts - 1) / parts
     return [Result](unsafeUninitializedCapacity: parts) { results, initialized in
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        concurrentParts(parts) { part in
             let start = part * size
             (results.baseAddress! + part).initialize(to: body(start..<min(start + size, count)))
         }
         initialized = parts
+    }
+}
+
+/// `body(0)`, …, `body(parts − 1)` on libdispatch's worker threads and the caller, returning when
+/// all have run: `DispatchQueue.concurrentPerform`, with each worker computing in the caller's
+/// floating-point mode (`SubnormalFlushing`). Pool threads keep whatever mode they were created
+/// with, so without this a pass would flush subnormals in one part and keep them in another.
+/// Every parallel pass of the project goes through here.
+@inlinable
+public func concurrentParts(_ parts: Int, _ body: (Int) -> Void) {
+    let flushes = SubnormalFlushing.isOnForThisThread
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+        if SubnormalFlushing.isOnForThisThread != flushes { SubnormalFlushing.setForThisThread(flushes) }
+        body(part)
     }
 }
 

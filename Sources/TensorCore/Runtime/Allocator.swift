@@ -21,12 +21,14 @@ public enum Allocator {
     }
 }
 
-/// What every executable does first: the right OpenBLAS kernels, then the allocator policy.
+/// What every executable does first: the right OpenBLAS kernels, the allocator policy, and
+/// subnormals flushed to zero on every computing thread.
 public enum NumericRuntime {
     @discardableResult
     public static func prepare() -> OpenBLASCore.Status {
-        let status = OpenBLASCore.ensureBestKernels()
+        var status = OpenBLASCore.ensureBestKernels()
         Allocator.keepLargeBlocks()
+        status.subnormalsFlushToZero = SubnormalFlushing.enableForProcess()
         return status
     }
 }

@@ -55,9 +55,12 @@ public enum OpenBLASCore {
         public let threads: Int
         /// The fallback found by a parent process before it re-executed this one, if any.
         public let correctedFrom: String?
+        /// Whether every OpenBLAS thread was checked to flush subnormals (`SubnormalFlushing`).
+        public var subnormalsFlushToZero = false
         public var summary: String {
             var text = "OpenBLAS core \(core), \(threads) thread\(threads == 1 ? "" : "s")"
             if let from = correctedFrom { text += " (corrected from \(from) by OPENBLAS_CORETYPE)" }
+            text += subnormalsFlushToZero ? ", subnormals flushed to zero" : ", subnormals kept"
             return text
         }
     }
