@@ -184,16 +184,20 @@ func convolutionalStepBreakdown(steps: Int) throws {
 }
 
 /// The RMSprop sweep over 4 M parameters (the dense model's size) on one thread and on all:
-/// the floor of the optimiser's update, bound by memory bandwidth (printed by --breakdown).
+/// the floor of the optimiser's update, bound by memory bandwidth; and on all threads again with
+/// every squared-gradient average subnormal and a zero gradient (where the weights of pixels
+/// that are blank in almost every image get to in training), with subnormals kept and flushed to zero
+/// (`SubnormalFlushing`). Printed by --breakdown.
 func rawUpdateTiming() {
     let n = 4_000_000
     let theta = UnsafeMutablePointer<Float>.allocate(capacity: n); theta.initialize(repeating: 1, count: n)
     let s = UnsafeMutablePointer<Float>.allocate(capacity: n); s.initialize(repeating: 0, count: n)
     let g = UnsafeMutablePointer<Float>.allocate(capacity: n); g.initialize(repeating: 0.5, count: n)
     defer { theta.deallocate(); s.deallocate(); g.deallocate() }
-    func best(_ body: () -> Void) -> Double {
+    func best(setUp: () -> Void = {}, _ body: () -> Void) -> Double {
         var best = Double.infinity
         for _ in 0..<10 {
+            setUp()
             let start = DispatchTime.now().uptimeNanoseconds
             body()
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
@@ -206,4 +210,19 @@ func rawUpdateTiming() {
     }
     print(String(format: "RMSprop sweep over 4M parameters (ms, best of 10): %.2f on 1 thread, %.2f on %d",
                  one, all, ParallelismConfiguration.threads))
+
+    let flushing = SubnormalFlushing.isOnForThisThread
+    func subnormalSweep(flushing: Bool) -> Double {
+        best(setUp: {
+            s.initialize(repeating: Float.leastNormalMagnitude / 16, count: n)
+            g.initialize(repeating: 0, count: n)
+        }) {
+            SubnormalFlushing.setForThisThread(flushing)
+            parallelRanges(count: n) { rmspropSweep(theta, s, g, $0, rho: 0.9, learningRate: 5e-4, epsilon: 1e-7) }
+        }
+    }
+    let kept = subnormalSweep(flushing: false), flushed = subnormalSweep(flushing: true)
+    SubnormalFlushing.setForThisThread(flushing)
+    print(String(format: "  the same on %d threads with every average subnormal and zero gradients: %.2f with subnormals kept, %.2f flushed to zero",
+                 ParallelismConfiguration.threads, kept, flushed))
 }

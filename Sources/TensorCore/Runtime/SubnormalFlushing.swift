@@ -5,11 +5,11 @@ import COpenBLAS
 /// computes.
 ///
 /// Training makes them by the million. RMSprop's average of squared gradients decays by ρ = 0.9
-/// each step wherever a gradient is zero (the first layer's weights from MNIST's blank border
-/// pixels), and reaches the subnormal range after about 830 such steps; the decoder's logits for
-/// those pixels fall until sigmoid(l) − x and its square are subnormal too. Arithmetic on
-/// subnormals takes a microcode assist of about a hundred cycles on x86-64 (eight times slower
-/// in a plain loop here), so a paper-profile SS_D epoch grew from 23 s to about 50 s after the
+/// each step once a weight's gradients stop (the first layer's weights from pixels that are
+/// blank in almost every image), and is subnormal some 700 steps later (from 1e-6); the
+/// decoder's logits for such pixels fall until sigmoid(l) − x and its square are subnormal too. Arithmetic on
+/// subnormals takes a microcode assist on x86-64 (the RMSprop sweep ran 30 times slower
+/// over subnormal averages here), so a paper-profile SS_D epoch grew from 23 s to 31–51 s after the
 /// first, with the optimiser sweep at a quarter of the samples (docs/DESIGN.md). TensorFlow,
 /// which the paper's Keras models ran on, flushes subnormals to zero in every kernel and thread
 /// pool for the same reason; here every executable does it at start-up (`NumericRuntime`).
