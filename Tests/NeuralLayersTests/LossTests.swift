@@ -56,6 +56,28 @@ final class LossTests: XCTestCase {
         XCTAssertEqual(dRaw.scalars[1], -0.005, accuracy: 1e-7)
     }
 
+    /// Executables flush subnormals to zero (SubnormalFlushing), where a variance floor at the
+    /// smallest subnormal read as 0 and made 0/0. The extremes stay finite in that mode too (the
+    /// likelihoods run on the calling thread, so switching it alone is enough).
+    func testLikelihoodsAtExtremesStayFiniteWhenSubnormalsAreFlushed() {
+        let before = SubnormalFlushing.isOnForThisThread
+        SubnormalFlushing.setForThisThread(true)
+        defer { SubnormalFlushing.setForThisThread(before) }
+        let x = Tensor(shape: [1, 2], scalars: [1, -1])
+        let extremes = Tensor(shape: [1, 2], scalars: [-100, 100])
+        XCTAssertTrue(gaussianLogLikelihood(of: x, mean: x, rawVariance: extremes).isFinite)
+        let (dMean, dRaw) = gradients(at: x, extremes) { gaussianLogLikelihood(of: x, mean: $0, rawVariance: $1).sum() }
+        XCTAssertEqual(dMean.scalars, [0, 0])
+        XCTAssertEqual(dRaw.scalars[0], -0.5, accuracy: 1e-6)
+        XCTAssertEqual(dRaw.scalars[1], -0.005, accuracy: 1e-7)
+
+        let pixels = Tensor(shape: [1, 4], scalars: [1, 0, 1, 0])
+        let logits = Tensor(shape: [1, 4], scalars: [100, 100, -100, -100])
+        XCTAssertEqual(bernoulliLogLikelihood(of: pixels, logits: logits).scalars, [-200])
+        let g = gradient(at: logits) { bernoulliLogLikelihood(of: pixels, logits: $0).sum() }
+        for (a, e) in zip(g.scalars, [0, -1, 1, 0] as [Float]) { XCTAssertEqual(a, e, accuracy: 1e-6) }
+    }
+
     func testKLDivergenceMatchesClosedForm() {
         let mean = Tensor(shape: [2, 2], scalars: [1, 0, 0, 0])
         let logVariance = Tensor(shape: [2, 2], scalars: [0, logarithm(2), 0, 0])

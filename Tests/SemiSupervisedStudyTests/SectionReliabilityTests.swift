@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import StudyKit
+import TensorCore
 import XCTest
 @testable import SemiSupervisedStudy
 
@@ -122,6 +123,7 @@ final class SectionReliabilityTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("gnuplot is not installed"), "\(error)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("results/scratch/runs/decoder-regularizer").path))
+        XCTAssertFalse(SubnormalFlushing.isOnForThisThread, "a failed section run left the test process flushing subnormals")
     }
 
     func testPartialRunsNeverReplaceThePublishedReport() throws {
@@ -148,5 +150,7 @@ final class SectionReliabilityTests: XCTestCase {
             .run(.decoderRegularizer, commandName: "decoder-regularizer")
         XCTAssertEqual(try String(contentsOf: published.appendingPathComponent("README.md"), encoding: .utf8), before)
         XCTAssertTrue(FileManager.default.fileExists(atPath: results.appendingPathComponent("scratch/paper/decoder-regularizer/README.md").path))
+        // The runs flushed subnormals as the executable does, and handed the test's mode back.
+        XCTAssertFalse(SubnormalFlushing.isOnForThisThread, "a section run left the test process flushing subnormals")
     }
 }

@@ -66,6 +66,26 @@ final class SubnormalFlushingTests: XCTestCase {
         onFreshThread { SubnormalFlushing.restartOpenBLASWorkers() }
     }
 
+    /// A section run inside the test process flushes subnormals while it runs and hands the
+    /// caller's mode back after, to its thread and to OpenBLAS's workers.
+    func testPreparedHandsTheCallersModeBack() {
+        let (inside, after, workersAfter) = onFreshThread { () -> (Bool, Bool, Bool) in
+            SubnormalFlushing.setForThisThread(false)
+            let inside = NumericRuntime.prepared { status in
+                status.subnormalsFlushToZero && SubnormalFlushing.isOnForThisThread
+            }
+            let after = SubnormalFlushing.isOnForThisThread
+            // Only the workers can make this product non-zero once the asking thread flushes.
+            SubnormalFlushing.setForThisThread(true)
+            let workers = SubnormalFlushing.productFlushesOnEveryThread()
+            SubnormalFlushing.setForThisThread(false)
+            return (inside, after, workers)
+        }
+        XCTAssertTrue(inside)
+        XCTAssertFalse(after)
+        if BLAS.threadCount > 1 { XCTAssertFalse(workersAfter, "OpenBLAS's workers kept flushing after the run") }
+    }
+
     /// `body` on a new thread (whose floating-point mode is the test thread's), waited for.
     private func onFreshThread<Result>(_ body: @escaping () -> Result) -> Result {
         let box = ResultBox<Result>()

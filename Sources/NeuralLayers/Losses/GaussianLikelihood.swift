@@ -126,7 +126,7 @@ func gaussianLearnedVarianceForward(_ targets: Tensor, _ mean: Tensor, _ rawVari
                         for k in (n * size)..<((n + 1) * size) {
                             let v = softplusVariance(raw[k])
                             // log(log1p(eʳ)) = r + log1p(−eʳ/2 + …) ≈ r below −20, where
-                            // softplus itself heads for the denormals.
+                            // softplus itself heads for the subnormals.
                             let logVariance = raw[k] < -20 ? raw[k] : logarithm(v)
                             let d = x[k] - mu[k]
                             total += -0.5 * (d / v) * d - 0.5 * (logTwoPi + logVariance)
@@ -139,10 +139,12 @@ func gaussianLearnedVarianceForward(_ targets: Tensor, _ mean: Tensor, _ rawVari
     })
 }
 
-/// softplus(raw), kept above zero (at the smallest denormal, reached for raw < −103) so that a
-/// mean that fits its target exactly gives 0/v = 0 rather than 0/0. A mean that misses its
-/// target under such a variance still gives −∞, the true value, for `checkFinite` to report.
+/// softplus(raw), kept above zero (at the smallest normal float, reached for raw < −87.3) so
+/// that a mean that fits its target exactly gives 0/v = 0 rather than 0/0. The floor is a normal
+/// number because executables flush subnormals to zero (`SubnormalFlushing`): a subnormal floor
+/// would be read as 0 there. A mean that misses its target under such a variance still gives −∞,
+/// the true value, for `checkFinite` to report.
 @inline(__always)
 func softplusVariance(_ raw: Float) -> Float {
-    max(softplus(raw), Float.leastNonzeroMagnitude)
+    max(softplus(raw), Float.leastNormalMagnitude)
 }

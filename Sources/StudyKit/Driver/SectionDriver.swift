@@ -107,7 +107,26 @@ public struct SectionDriver {
         afterTraining: (SectionContext, CellRunSummary) throws -> Void = { _, _ in },
         report: (SectionReportInput) throws -> SectionSummary
     ) throws {
-        let blas = NumericRuntime.prepare()
+        // The numeric runtime of an executable (kernels, allocator, subnormals flushed) for the
+        // run, and the caller's floating-point mode back after it: tests run sections in-process.
+        try NumericRuntime.prepared { blas in
+            try run(blas: blas, cells: cells, selectionIsComplete: selectionIsComplete,
+                    prefersFinishedPaperGroups: prefersFinishedPaperGroups, seedsPerCell: seedsPerCell,
+                    absentData: absentData, train: train, afterTraining: afterTraining, report: report)
+        }
+    }
+
+    private func run(
+        blas: OpenBLASCore.Status,
+        cells: (Profile) throws -> [CellConfiguration],
+        selectionIsComplete: Bool,
+        prefersFinishedPaperGroups: Bool,
+        seedsPerCell: (Profile) -> Int,
+        absentData: (CellConfiguration, SectionContext) -> String?,
+        train: (CellConfiguration, CellProgress, SectionContext) throws -> CellResult,
+        afterTraining: (SectionContext, CellRunSummary) throws -> Void,
+        report: (SectionReportInput) throws -> SectionSummary
+    ) throws {
         if options.verbose { print(blas.summary) }
         let started = ProgressReporter.monotonicSeconds()
         let profile = try options.parsedProfile()

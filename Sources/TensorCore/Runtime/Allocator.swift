@@ -31,4 +31,14 @@ public enum NumericRuntime {
         status.subnormalsFlushToZero = SubnormalFlushing.enableForProcess()
         return status
     }
+
+    /// `prepare()` for the length of `body`, then the calling thread's subnormal mode as it was
+    /// (with OpenBLAS's workers restarted in it). For code that runs as an executable and inside
+    /// the test process, whose other tests must not inherit the mode.
+    public static func prepared<Result>(_ body: (OpenBLASCore.Status) throws -> Result) rethrows -> Result {
+        let flushedBefore = SubnormalFlushing.isOnForThisThread
+        let status = prepare()
+        defer { if !flushedBefore { SubnormalFlushing.setForProcess(false) } }
+        return try body(status)
+    }
 }

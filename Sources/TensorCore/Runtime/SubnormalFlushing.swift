@@ -16,9 +16,10 @@ import COpenBLAS
 ///
 /// The mode is per thread, and a new thread takes its creator's. So: the main thread sets it,
 /// OpenBLAS's worker pool (started when the library loaded) is restarted from the main thread,
-/// and our own parallel passes (`concurrentParts`) give each worker the caller's mode. A process
-/// that never calls `enableForProcess()` (the test runner) computes with subnormals throughout,
-/// consistently on every thread.
+/// and our own parallel passes (`concurrentParts`) give each worker the caller's mode. The test
+/// runner computes with subnormals, consistently on every thread; a section it runs in-process
+/// flushes them, as the executable would, and hands the test runner's mode back when it ends
+/// (`NumericRuntime.prepared`), so no test depends on which tests ran before it.
 public enum SubnormalFlushing {
     /// Whether the calling thread flushes subnormals to zero.
     @inline(__always)
@@ -35,6 +36,13 @@ public enum SubnormalFlushing {
         setForThisThread(true)
         restartOpenBLASWorkers()
         return productFlushesOnEveryThread()
+    }
+
+    /// Sets the calling thread's mode and restarts OpenBLAS's workers in it: how a section run
+    /// inside the test process hands back the mode it found (`NumericRuntime.prepared`).
+    public static func setForProcess(_ on: Bool) {
+        setForThisThread(on)
+        restartOpenBLASWorkers()
     }
 
     /// Stops OpenBLAS's worker threads and starts new ones from the calling thread, whose
