@@ -211,7 +211,7 @@ func rawUpdateTiming() {
     print(String(format: "RMSprop sweep over 4M parameters (ms, best of 10): %.2f on 1 thread, %.2f on %d",
                  one, all, ParallelismConfiguration.threads))
 
-    let flushing = SubnormalFlushing.isOnForThisThread
+    let callerFlushes = SubnormalFlushing.isOnForThisThread
     func subnormalSweep(flushing: Bool) -> Double {
         best(setUp: {
             s.initialize(repeating: Float.leastNormalMagnitude / 16, count: n)
@@ -222,7 +222,7 @@ func rawUpdateTiming() {
         }
     }
     let kept = subnormalSweep(flushing: false), flushed = subnormalSweep(flushing: true)
-    SubnormalFlushing.setForThisThread(flushing)
+    SubnormalFlushing.setForThisThread(callerFlushes)
     print(String(format: "  the same on %d threads with every average subnormal and zero gradients: %.2f with subnormals kept, %.2f flushed to zero",
                  ParallelismConfiguration.threads, kept, flushed))
 }

@@ -18,12 +18,16 @@ final class LossTests: XCTestCase {
     }
 
     func testBernoulliLogLikelihoodIsFiniteAtExtremeLogits() {
+        assertBernoulliExtremes()
+    }
+
+    /// Logits of ±100 on pixels 1 and 0. Terms: 0, −100, −100, 0; gradients x − σ(l): 0, −1, 1, 0.
+    private func assertBernoulliExtremes(file: StaticString = #filePath, line: UInt = #line) {
         let x = Tensor(shape: [1, 4], scalars: [1, 0, 1, 0])
         let logits = Tensor(shape: [1, 4], scalars: [100, 100, -100, -100])
-        // Terms: 0, −100, −100, 0; gradients x − σ(l): 0, −1, 1, 0.
-        XCTAssertEqual(bernoulliLogLikelihood(of: x, logits: logits).scalars, [-200])
+        XCTAssertEqual(bernoulliLogLikelihood(of: x, logits: logits).scalars, [-200], file: file, line: line)
         let g = gradient(at: logits) { bernoulliLogLikelihood(of: x, logits: $0).sum() }
-        for (a, e) in zip(g.scalars, [0, -1, 1, 0] as [Float]) { XCTAssertEqual(a, e, accuracy: 1e-6) }
+        for (a, e) in zip(g.scalars, [0, -1, 1, 0] as [Float]) { XCTAssertEqual(a, e, accuracy: 1e-6, file: file, line: line) }
     }
 
     func testGaussianLogLikelihoodWithFixedVariance() {
@@ -46,14 +50,19 @@ final class LossTests: XCTestCase {
         // Very negative raw values: log v follows raw instead of log(0) = −∞.
         let tiny = gaussianLogLikelihood(of: x, mean: x, rawVariance: Tensor(shape: [1, 2], scalars: [-100, -100]))
         XCTAssertEqual(tiny.scalars[0], -(1.8378771 - 100), accuracy: 1e-3)
-        // Extreme raw variances with a mean that fits: finite value and gradients.
-        // ∂/∂raw = ½((x−μ)²/v − 1)·σ(raw)/v: −½ as raw → −∞, −½·σ(100)/100 at raw = 100.
+        assertGaussianLearnedVarianceExtremes()
+    }
+
+    /// Extreme raw variances with a mean that fits: finite value and gradients.
+    /// ∂/∂raw = ½((x−μ)²/v − 1)·σ(raw)/v: −½ as raw → −∞, −½·σ(100)/100 at raw = 100.
+    private func assertGaussianLearnedVarianceExtremes(file: StaticString = #filePath, line: UInt = #line) {
+        let x = Tensor(shape: [1, 2], scalars: [1, -1])
         let extremes = Tensor(shape: [1, 2], scalars: [-100, 100])
         let (dMean, dRaw) = gradients(at: x, extremes) { gaussianLogLikelihood(of: x, mean: $0, rawVariance: $1).sum() }
-        XCTAssertTrue(gaussianLogLikelihood(of: x, mean: x, rawVariance: extremes).isFinite)
-        XCTAssertEqual(dMean.scalars, [0, 0])
-        XCTAssertEqual(dRaw.scalars[0], -0.5, accuracy: 1e-6)
-        XCTAssertEqual(dRaw.scalars[1], -0.005, accuracy: 1e-7)
+        XCTAssertTrue(gaussianLogLikelihood(of: x, mean: x, rawVariance: extremes).isFinite, file: file, line: line)
+        XCTAssertEqual(dMean.scalars, [0, 0], file: file, line: line)
+        XCTAssertEqual(dRaw.scalars[0], -0.5, accuracy: 1e-6, file: file, line: line)
+        XCTAssertEqual(dRaw.scalars[1], -0.005, accuracy: 1e-7, file: file, line: line)
     }
 
     /// Executables flush subnormals to zero (SubnormalFlushing), where a variance floor at the
@@ -63,19 +72,8 @@ final class LossTests: XCTestCase {
         let before = SubnormalFlushing.isOnForThisThread
         SubnormalFlushing.setForThisThread(true)
         defer { SubnormalFlushing.setForThisThread(before) }
-        let x = Tensor(shape: [1, 2], scalars: [1, -1])
-        let extremes = Tensor(shape: [1, 2], scalars: [-100, 100])
-        XCTAssertTrue(gaussianLogLikelihood(of: x, mean: x, rawVariance: extremes).isFinite)
-        let (dMean, dRaw) = gradients(at: x, extremes) { gaussianLogLikelihood(of: x, mean: $0, rawVariance: $1).sum() }
-        XCTAssertEqual(dMean.scalars, [0, 0])
-        XCTAssertEqual(dRaw.scalars[0], -0.5, accuracy: 1e-6)
-        XCTAssertEqual(dRaw.scalars[1], -0.005, accuracy: 1e-7)
-
-        let pixels = Tensor(shape: [1, 4], scalars: [1, 0, 1, 0])
-        let logits = Tensor(shape: [1, 4], scalars: [100, 100, -100, -100])
-        XCTAssertEqual(bernoulliLogLikelihood(of: pixels, logits: logits).scalars, [-200])
-        let g = gradient(at: logits) { bernoulliLogLikelihood(of: pixels, logits: $0).sum() }
-        for (a, e) in zip(g.scalars, [0, -1, 1, 0] as [Float]) { XCTAssertEqual(a, e, accuracy: 1e-6) }
+        assertGaussianLearnedVarianceExtremes()
+        assertBernoulliExtremes()
     }
 
     func testKLDivergenceMatchesClosedForm() {
