@@ -33,8 +33,7 @@ public enum SubnormalFlushing {
     /// checks with a product that every thread of the pool flushes. Returns that check.
     @discardableResult
     public static func enableForProcess() -> Bool {
-        setForThisThread(true)
-        restartOpenBLASWorkers()
+        setForProcess(true)
         return productFlushesOnEveryThread()
     }
 
