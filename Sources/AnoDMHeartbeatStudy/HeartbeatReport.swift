@@ -340,18 +340,9 @@ public struct HeartbeatReport {
                                            title: "Fig. 6b: t-SNE map, Q held out (TCN, seed \(seed))", output: file)
             report.image(file, alt: "Figure 6b, t-SNE map", report: reportURL)
         }
-        if let scores = try? input.store.array("scores", of: record), let oracle = AnoDMReport.oracleAlpha([record], score: "mu") {
-            let m = scores.shape[1]
-            let rows = (0..<4).map { row in (0..<m).map { Double(scores.values[row * m + $0]) } }
-            let isAnomaly = rows[3].map { $0 > 0.5 }
-            let mixed = try AnoDMScore.combined(reconstruction: rows[0], distance: rows[1], alpha: oracle.alpha)
-            var curves: [LineSeries] = []
-            for (name, values) in [("AnoDM (oracle α \(oracle.alpha))", mixed), ("t-SNE only", rows[1]),
-                                   ("reconstruction only", rows[0]), ("latent 1-NN", rows[2])] {
-                let roc = try ReceiverOperatingCharacteristic(scores: values, labels: isAnomaly)
-                curves.append(LineSeries(name: "\(name), AUROC \(NumberFormat.fixed(roc.area, decimals: 3))",
-                                         points: roc.points.map { ($0.falsePositiveRate, $0.truePositiveRate) }))
-            }
+        if let array = try? input.store.array(StoredAnomalyScores.arrayName, of: record),
+           let oracle = AnoDMReport.oracleAlpha([record], score: "mu") {
+            let curves = try StoredAnomalyScores(array).rocCurves(alpha: oracle.alpha)
             let file = folder.appendingPathComponent("figure-6c-roc.png")
             try input.gnuplot.roc(curves, title: "Figure 6c: ROC of the four scores, class Q held out, TCN, β \(NumberText.compact(Float(HeartbeatProfilePlan.fixedBeta)))",
                                   output: file)

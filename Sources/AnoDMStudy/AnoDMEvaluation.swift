@@ -124,9 +124,9 @@ public struct AnoDMEvaluation {
         // Figure 3 redraws the map, Figure 4 the ROC curves of the four scores.
         arrays["map"] = RunArray(shape: [mapPoints + isAnomaly.count, 2], values: map.trainingMap + map.testMap)
         arrays["map_classes"] = RunArray(shape: [mapPoints + isAnomaly.count], values: mapTrainingClasses + testClasses)
-        arrays["scores"] = RunArray(shape: [4, isAnomaly.count],
-                                    values: (reconstruction + distances[0] + latentDistance).map(Float.init)
-                                        + isAnomaly.map { $0 ? 1 : 0 })
+        arrays[StoredAnomalyScores.arrayName] = StoredAnomalyScores(
+            reconstruction: reconstruction, tsneDistance: distances[0], latentDistance: latentDistance,
+            isAnomaly: isAnomaly).array
     }
 
     /// `auroc_<name>_alpha_<α>` for every α of the grid.

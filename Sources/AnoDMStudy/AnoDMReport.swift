@@ -385,19 +385,9 @@ public struct AnoDMReport {
         for anomalous in Self.rocClasses {
             guard let record = runs(.fashionMNIST, anomalous, beta: AnoDMProfilePlan.fixedBeta)
                     .min(by: { $0.configuration.seed < $1.configuration.seed }),
-                  let scores = try? input.store.array("scores", of: record),
+                  let array = try? input.store.array(StoredAnomalyScores.arrayName, of: record),
                   let oracle = Self.oracleAlpha([record], score: "mu") else { continue }
-            let m = scores.shape[1]
-            let rows = (0..<4).map { row in (0..<m).map { Double(scores.values[row * m + $0]) } }
-            let isAnomaly = rows[3].map { $0 > 0.5 }
-            let mixed = try AnoDMScore.combined(reconstruction: rows[0], distance: rows[1], alpha: oracle.alpha)
-            var curves: [LineSeries] = []
-            for (name, values) in [("AnoDM (oracle α \(oracle.alpha))", mixed), ("t-SNE only", rows[1]),
-                                   ("reconstruction only", rows[0]), ("latent 1-NN", rows[2])] {
-                let roc = try ReceiverOperatingCharacteristic(scores: values, labels: isAnomaly)
-                curves.append(LineSeries(name: "\(name), AUROC \(NumberFormat.fixed(roc.area, decimals: 3))",
-                                         points: roc.points.map { ($0.falsePositiveRate, $0.truePositiveRate) }))
-            }
+            let curves = try StoredAnomalyScores(array).rocCurves(alpha: oracle.alpha)
             let file = folder.appendingPathComponent("figure-4-class-\(anomalous).png")
             try input.gnuplot.roc(curves, title: "Fashion-MNIST \(AnoDMDataset.fashionMNIST.className(anomalous)) held out, β \(NumberText.compact(Float(AnoDMProfilePlan.fixedBeta)))",
                                   output: file)
