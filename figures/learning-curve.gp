@@ -22,5 +22,6 @@ set xlabel xlabel
 set ylabel ylabel
 if (logy) set logscale y
 set grid
-set key top right
+# Below the plot: curves that end at the top of the range stay visible.
+set key below
 plot for [i=0:nseries-1] datafile index i using 1:2 with linespoints pointsize 0.6 title columnheader(2)

@@ -84,7 +84,7 @@ struct VABCImageFigures {
         let epochs = Double(parameters.epochs)
         let xs = stride(from: 0.0, through: epochs, by: epochs / 120).map { $0 }
         let kl = LineSeries(name: "KL weight", points: xs.map { ($0, Double(settings.klSchedule($0))) })
-        let gamma = LineSeries(name: "γ / γ start (γ from \(parameters.gammaStart) to \(parameters.gammaFinal))",
+        let gamma = LineSeries(name: "γ / γ start (γ from \(NumberText.compact(Float(parameters.gammaStart))) to \(NumberText.compact(Float(parameters.gammaFinal))))",
                                points: xs.map { ($0, Double(settings.gammaSchedule($0)) / Double(settings.gammaOnL(settings.gammaStart))) })
         let file = input.folder.appendingPathComponent("schedules.png")
         try input.gnuplot.learningCurve([kl, gamma], title: "Annealing of the KL weight and γ (MNIST, E' = \(parameters.annealingEpochs))",
