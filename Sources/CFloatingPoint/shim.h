@@ -1,8 +1,21 @@
-// The processor's handling of subnormal floats (magnitudes below 1.18e-38), per thread: x86-64's
-// MXCSR bits FTZ (results flushed to zero) and DAZ (inputs read as zero), arm64's FPCR.FZ.
-// Swift has no access to these control registers, so they are read and written here.
+// What Swift cannot reach of the processor's floating point, written in C:
+// - the handling of subnormal floats (magnitudes below 1.18e-38), per thread: x86-64's MXCSR bits
+//   FTZ (results flushed to zero) and DAZ (inputs read as zero), arm64's FPCR.FZ;
+// - the vector square root instruction (below).
 #ifndef VAE_FLOATING_POINT_SHIM_H
 #define VAE_FLOATING_POINT_SHIM_H
+
+/// Sixteen floats, imported into Swift as SIMD16<Float>.
+typedef float vae_lanes16 __attribute__((ext_vector_type(16)));
+
+/// The correctly rounded square root of each lane (IEEE 754, as the scalar `sqrtss`/`fsqrt`),
+/// in the processor's vector square root (`sqrtps`, `fsqrt v.4s`). Swift's `squareRoot()` of a
+/// SIMD vector is a scalar square root per lane, each followed by a test for a negative input
+/// that would call libm's `sqrtf` to set errno; the builtin below has no errno, so clang emits
+/// the vector instruction. Inlined into the Swift caller (a static function of a header).
+static inline vae_lanes16 vae_square_root_lanes16(vae_lanes16 x) {
+    return __builtin_elementwise_sqrt(x);
+}
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <xmmintrin.h>

@@ -142,6 +142,43 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(s.map(\.bitPattern), expectedS.map(\.bitPattern))
     }
 
+    /// As for RMSprop: Adam's sixteen-lane sweep equals its scalar formula bit for bit, with
+    /// the bias corrections of a late step (t = 7) so they are not 1.
+    func testAdamSweepMatchesTheScalarLoopBitForBit() {
+        var generator = SeededGenerator(seed: 8)
+        let count = 53
+        let g = (0..<count).map { _ in generator.normal() }
+        var theta = (0..<count).map { _ in generator.normal() }
+        var m = (0..<count).map { _ in 0.1 * generator.normal() }
+        var v = (0..<count).map { _ in abs(0.1 * generator.normal()) }
+        var (expectedTheta, expectedM, expectedV) = (theta, m, v)
+        let (b1, b2, lr, eps): (Float, Float, Float, Float) = (0.9, 0.999, 1e-3, 1e-8)
+        let power = { (beta: Double) in (0..<7).reduce(1.0) { product, _ in product * beta } }
+        let c1 = Float(1 / (1 - power(0.9))), c2 = Float(1 / (1 - power(0.999)))
+        for k in 0..<count {
+            expectedM[k] = b1 * expectedM[k] + (1 - b1) * g[k]
+            expectedV[k] = b2 * expectedV[k] + (1 - b2) * g[k] * g[k]
+            let mHat = expectedM[k] * c1, vHat = expectedV[k] * c2
+            expectedTheta[k] -= lr * mHat / (vHat.squareRoot() + eps)
+        }
+        theta.withUnsafeMutableBufferPointer { t in
+            m.withUnsafeMutableBufferPointer { mp in
+                v.withUnsafeMutableBufferPointer { vp in
+                    g.withUnsafeBufferPointer { gp in
+                        for range in [0..<21, 21..<count] {
+                            adamSweep(t.baseAddress!, mp.baseAddress!, vp.baseAddress!, gp.baseAddress!, range,
+                                      beta1: b1, beta2: b2, learningRate: lr, epsilon: eps,
+                                      firstCorrection: c1, secondCorrection: c2)
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(theta.map(\.bitPattern), expectedTheta.map(\.bitPattern))
+        XCTAssertEqual(m.map(\.bitPattern), expectedM.map(\.bitPattern))
+        XCTAssertEqual(v.map(\.bitPattern), expectedV.map(\.bitPattern))
+    }
+
     // MARK: - Sigmoidal schedule
 
     func testSigmoidalScheduleHitsItsEndpointsExactly() {

@@ -94,13 +94,14 @@ public struct Tensor: Equatable, Sendable {
 ///
 /// x·0 is 0 for finite x and NaN otherwise, so one pass of lane-wise sums, with no branches,
 /// finds any NaN or infinity. Sixteen lanes because a single running sum is a dependency chain
-/// the compiler may not reorder.
+/// the compiler may not reorder. (`lanes = lanes + …`, not `+=`: the compound assignment of a
+/// SIMD vector stayed a call to the generic standard-library function in release builds.)
 private func allFinite(_ values: UnsafePointer<Float>, _ range: Range<Int>) -> Bool {
     var lanes = SIMD16<Float>()
     var k = range.lowerBound
     let raw = UnsafeRawPointer(values)
     while k + 16 <= range.upperBound {
-        lanes += raw.loadUnaligned(fromByteOffset: k * 4, as: SIMD16<Float>.self) * 0
+        lanes = lanes + raw.loadUnaligned(fromByteOffset: k * 4, as: SIMD16<Float>.self) * 0
         k += 16
     }
     var tail: Float = 0
