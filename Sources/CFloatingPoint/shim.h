@@ -14,7 +14,13 @@ typedef float vae_lanes16 __attribute__((ext_vector_type(16)));
 /// that would call libm's `sqrtf` to set errno; the builtin below has no errno, so clang emits
 /// the vector instruction. Inlined into the Swift caller (a static function of a header).
 static inline vae_lanes16 vae_square_root_lanes16(vae_lanes16 x) {
+#if __has_builtin(__builtin_elementwise_sqrt)
     return __builtin_elementwise_sqrt(x);
+#else
+    /* An older clang: the same correctly rounded roots, one lane at a time. */
+    for (int i = 0; i < 16; i++) x[i] = __builtin_sqrtf(x[i]);
+    return x;
+#endif
 }
 
 #if defined(__x86_64__) || defined(__i386__)
