@@ -142,7 +142,8 @@ func sideBySide(rounds: Int, ours: () throws -> StepTimings.Timing,
 }
 
 /// Where the time of one training step goes (printed by --breakdown): the forward pass alone,
-/// forward and backward, the optimiser's update and the finite check of the gradients.
+/// forward and backward, the optimiser's update and the finite check of the gradients; for the
+/// first two, also how much of their time is spent inside OpenBLAS's products.
 func stepBreakdown<Encoder, Decoder>(_ name: String, _ model: VariationalAutoencoder<Encoder, Decoder>,
                                      batch: TrainingBatch, steps: Int) throws {
     typealias Model = VariationalAutoencoder<Encoder, Decoder>
