@@ -150,28 +150,29 @@ func stepBreakdown<Encoder, Decoder>(_ name: String, _ model: VariationalAutoenc
     var model = model
     var optimizer = RMSprop(for: model, learningRate: 5e-4, rho: 0.9)
     let context = ForwardContext(phase: .training, generator: SeededGeneratorBox(seed: 1))
-    func ms(_ body: () throws -> Void) rethrows -> String {
+    /// The wall times of `steps` runs of `body`, in milliseconds, sorted.
+    func stepTimes(_ body: () throws -> Void) rethrows -> [Double] {
         var times: [Double] = []
         for _ in 0..<steps {
             let start = DispatchTime.now().uptimeNanoseconds
             try body()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
-        times.sort()
+        return times.sorted()
+    }
+    func ms(_ body: () throws -> Void) rethrows -> String {
+        let times = try stepTimes(body)
         return String(format: "%.2f (min %.2f)", times[times.count / 2], times[0])
     }
-    /// `ms`, and the mean time per step against the mean time inside OpenBLAS's products
-    /// (`ProductClock`), which are summed over the steps.
+    /// `ms`, and the mean time per step beside the mean time inside OpenBLAS's products
+    /// (`ProductClock` sums them over the steps).
     func msWithProducts(_ body: () throws -> Void) rethrows -> String {
-        var timing = ""
-        var total = 0.0
-        let products = try ProductClock.measuring {
-            let start = DispatchTime.now().uptimeNanoseconds
-            timing = try ms(body)
-            total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        }
-        return timing + String(format: " [mean %.2f, of it products %.2f in %d calls]", total / Double(steps),
-                               products.milliseconds / Double(steps), products.calls / steps)
+        var times: [Double] = []
+        let products = try ProductClock.measuring { times = try stepTimes(body) }
+        let mean = times.reduce(0, +) / Double(times.count)
+        return String(format: "%.2f (min %.2f) [mean %.2f, of it products %.2f in %d calls]",
+                      times[times.count / 2], times[0], mean, products.milliseconds / Double(steps),
+                      products.calls / steps)
     }
     let forward = msWithProducts { _ = model.loss(batch, in: context) }
     var gradient = Model.TangentVector.zero
