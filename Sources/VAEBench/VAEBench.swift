@@ -20,7 +20,7 @@ struct VAEBench: ParsableCommand {
     @Flag(help: "Print the OpenBLAS kernels in use and exit.")
     var blasCore = false
 
-    @Flag(help: "Print where the time of the dense and the convolutional training steps goes (and the memory-bound floor of the optimiser sweep), and exit.")
+    @Flag(help: "Print where the time of the dense and the convolutional training steps goes (and the memory-bound floor of the optimiser sweep, and the convolutional model's layers one at a time), and exit.")
     var breakdown = false
 
     @Flag(help: "Print the OpenBLAS kernels and configuration at start-up.")
@@ -61,6 +61,7 @@ struct VAEBench: ParsableCommand {
             rawUpdateTiming()
             try denseStepBreakdown(steps: steps)
             try convolutionalStepBreakdown(steps: max(3, steps / 4))
+            convolutionLayerTimings()
             return
         }
         var report = BenchReport(status: status)

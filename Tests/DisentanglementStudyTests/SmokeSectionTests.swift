@@ -23,16 +23,29 @@ final class SmokeSectionTests: XCTestCase {
         let plan = DisentanglementProfilePlan(.smoke)
         let dSpritesCells = DisentanglementCells(plan: plan).cells(datasets: [.dSprites])
         XCTAssertEqual(Set(runs.map(\.id)), Set(dSpritesCells.map(\.id)), "every dSprites cell ran, no Small-NORB cell")
+        // Chance is 1/5 (five factors), and one smoke epoch already separates position and scale
+        // differences above it. Each score is the fraction right of 16 evaluation points, too few
+        // for one score to tell a trained model from chance: a guessing one gets 6 of 16 (0.375)
+        // right one time in twelve, and a change in the last bits of a kernel moved a row from
+        // 6 to 5. So the claim is tested on the points pooled over the rows and both protocols
+        // (96): at least 40 right, which a guessing model reaches with probability 1.1e-6; and
+        // each row beats chance's expectation on its two protocols together (6.4 of 32).
+        var pooledRight = 0, pooledPoints = 0
         for run in runs {
-            // Chance is 1/5 (five factors). One smoke epoch already separates position and
-            // scale differences well above it.
-            for metric in ["betavae_paper", "betavae_disentanglement_lib"] {
-                let score = try XCTUnwrap(run.metrics[metric], metric)
-                XCTAssertGreaterThan(score, 0.35, "\(run.configuration.label) \(metric)")
+            var rowRight = 0, rowPoints = 0
+            for size in plan.scoreProtocols {
+                let score = try XCTUnwrap(run.metrics["betavae_\(size.name)"], size.name)
+                rowRight += Int((score * Double(size.evaluationPoints)).rounded())
+                rowPoints += size.evaluationPoints
             }
+            XCTAssertGreaterThan(Double(rowRight), 0.2 * Double(rowPoints), "\(run.configuration.label): \(rowRight) of \(rowPoints)")
+            pooledRight += rowRight
+            pooledPoints += rowPoints
             XCTAssertNotNil(run.seeds["pool"])
             XCTAssertNotNil(run.seeds["betaVAE score"])
         }
+        XCTAssertEqual(pooledPoints, 96)
+        XCTAssertGreaterThanOrEqual(pooledRight, 40, "\(pooledRight) of \(pooledPoints) right")
         let unsupervised = try XCTUnwrap(runs.first { $0.configuration.setting == "0 labeled" })
         XCTAssertEqual(unsupervised.metrics["train_classification"], 0, "no heads, no cross-entropy")
         let supervisedOnly = try XCTUnwrap(runs.first { $0.configuration.setting == "100 labeled, no unlabeled" })

@@ -333,6 +333,66 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    // MARK: Narrow outputs
+
+    func testNarrowOutputsMatchTheLoweredProducts() {
+        // Layers with at most four output channels skip im2col (`NarrowOutputConvolution`). Their
+        // three products must agree with the lowered ones: the input gradient bit for bit with one
+        // output channel (one term per column entry, added in col2im's order), otherwise within
+        // float rounding (the terms are added in another order than OpenBLAS's). Twenty or
+        // seventeen input channels are a vector of sixteen and a tail; the geometries cover
+        // padding, a stride, and a dilated causal one padded on one side only.
+        var generator = SeededGenerator(seed: 23)
+        let image7x6 = { (channels: Int, stride: Int) in
+            ConvolutionGeometry.symmetric(inputHeight: 7, inputWidth: 6, inputChannels: channels, kernelHeight: 3,
+                                          kernelWidth: 3, stride: stride, padding: 1)
+        }
+        let cases: [(ConvolutionGeometry, outputChannels: Int)] = [
+            (image7x6(20, 1), 1),
+            (image7x6(20, 2), 3),
+            (.causal(length: 11, inputChannels: 17, kernelSize: 3, dilation: 2), 4),
+        ]
+        let saved = (ConvolutionKernels.narrowOutputsSkipLowering, ColumnLowering.workerCount)
+        defer { (ConvolutionKernels.narrowOutputsSkipLowering, ColumnLowering.workerCount) = saved }
+        for (g, outputChannels) in cases {
+            let label = "\(g.inputHeight)×\(g.inputWidth)×\(g.inputChannels) → \(outputChannels)"
+            ConvolutionKernels.narrowOutputsSkipLowering = true
+            XCTAssertTrue(ConvolutionKernels.skipsLowering(g, outputChannels: outputChannels), label)
+            let batch = 3
+            let image = Tensor.randomNormal([batch, g.inputHeight, g.inputWidth, g.inputChannels], using: &generator)
+            let filter = Tensor.randomNormal([g.patchSize, outputChannels], using: &generator)
+            let dy = Tensor.randomNormal([batch, g.outputHeight, g.outputWidth, outputChannels], using: &generator)
+            func products() -> [Tensor] {
+                [ConvolutionKernels.forward(image: image, filter: filter, g),
+                 ConvolutionKernels.inputGradient(outputGradient: dy, filter: filter, g),
+                 ConvolutionKernels.filterGradient(image: image, outputGradient: dy, g)]
+            }
+            ConvolutionKernels.narrowOutputsSkipLowering = false
+            let lowered = products()
+            ConvolutionKernels.narrowOutputsSkipLowering = true
+            ColumnLowering.workerCount = 1
+            let direct = products()
+            ColumnLowering.workerCount = 2
+            XCTAssertEqual(products(), direct, "\(label): the thread count changes nothing")
+            for (name, (ours, reference)) in zip(["forward", "input gradient", "filter gradient"], zip(direct, lowered)) {
+                XCTAssertEqual(ours.shape, reference.shape, "\(label) \(name)")
+                let gap = zip(ours.scalars, reference.scalars).map { abs($0 - $1) }.max()!
+                let scale = max(1, reference.scalars.map(abs).max()!)
+                XCTAssertLessThanOrEqual(gap, 1e-5 * scale, "\(label) \(name)")
+            }
+            if outputChannels == 1 {
+                XCTAssertEqual(direct[1], lowered[1], "\(label): input gradient bit for bit")
+            }
+        }
+        // Wider outputs (a first layer's narrow input included), and pointwise layers (no
+        // lowering to skip), keep the product.
+        XCTAssertFalse(ConvolutionKernels.skipsLowering(image7x6(8, 1), outputChannels: 5))
+        XCTAssertFalse(ConvolutionKernels.skipsLowering(image7x6(1, 1), outputChannels: 64))
+        let pointwise = ConvolutionGeometry.symmetric(inputHeight: 5, inputWidth: 5, inputChannels: 8, kernelHeight: 1,
+                                                      kernelWidth: 1, stride: 1, padding: 0)
+        XCTAssertFalse(ConvolutionKernels.skipsLowering(pointwise, outputChannels: 1))
+    }
+
     // MARK: Helpers
 
     private func dot(_ a: Tensor, _ b: Tensor) -> Double {

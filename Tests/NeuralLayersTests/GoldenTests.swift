@@ -84,22 +84,24 @@ private func assertMatches(_ actual: Tensor, _ reference: Tensor, _ label: Strin
               file: file, line: line)
 }
 
-/// Fails unless `actual` matches the fixture's tensor `key` within 1e-4 · max(1, max |reference|).
-private func assertMatches(_ actual: Tensor, _ key: String, in fixture: GoldenFixture,
+/// Fails unless `actual` matches the fixture's tensor `key` within 1e-4 · max(1, max |reference|);
+/// `path`, when given, names the code path in the message.
+private func assertMatches(_ actual: Tensor, _ key: String, in fixture: GoldenFixture, path: String = "",
                    file: StaticString = #filePath, line: UInt = #line) {
-    assertMatches(actual, fixture.tensor(key), "\(fixture.name) \(key)", file: file, line: line)
+    let label = path.isEmpty ? "\(fixture.name) \(key)" : "\(fixture.name) (\(path)) \(key)"
+    assertMatches(actual, fixture.tensor(key), label, file: file, line: line)
 }
 
 /// Compares every parameter gradient of `model` with the fixture's `grad.<name>`, and checks
 /// that the model lists exactly the parameters the fixture has.
 private func assertParameterGradients<Model: ParameterCollection>(
-    _ tangent: Model.TangentVector, of model: Model, in fixture: GoldenFixture,
+    _ tangent: Model.TangentVector, of model: Model, in fixture: GoldenFixture, codePath: String = "",
     file: StaticString = #filePath, line: UInt = #line
 ) {
     let names = Model.parameterPaths.map(\.name)
     XCTAssertEqual(Set(names), fixture.gradientNames, "\(fixture.name): parameter names", file: file, line: line)
     for path in Model.parameterPaths where fixture.tensors["grad.\(path.name)"] != nil {
-        assertMatches(model.gradient(of: path, in: tangent), "grad.\(path.name)", in: fixture,
+        assertMatches(model.gradient(of: path, in: tangent), "grad.\(path.name)", in: fixture, path: codePath,
                       file: file, line: line)
     }
 }
@@ -107,18 +109,18 @@ private func assertParameterGradients<Model: ParameterCollection>(
 /// The whole comparison for a layer: output, input gradient, parameter gradients of
 /// sum(output * r).
 private func assertLayerMatches<Model: ParameterCollection>(
-    _ model: Model, fixture: GoldenFixture,
+    _ model: Model, fixture: GoldenFixture, _ codePath: String = "",
     _ forward: @escaping @differentiable(reverse) (Model, Tensor) -> Tensor,
     file: StaticString = #filePath, line: UInt = #line
 ) {
     let input = fixture.tensor("input"), projection = fixture.tensor("projection")
-    assertMatches(forward(model, input), "output", in: fixture, file: file, line: line)
+    assertMatches(forward(model, input), "output", in: fixture, path: codePath, file: file, line: line)
     let (_, pullback) = valueWithPullback(at: model, input) { model, input in
         (forward(model, input) * projection).sum()
     }
     let (modelGradient, inputGradient) = pullback(Tensor(1))
-    assertMatches(inputGradient, "grad.input", in: fixture, file: file, line: line)
-    assertParameterGradients(modelGradient, of: model, in: fixture, file: file, line: line)
+    assertMatches(inputGradient, "grad.input", in: fixture, path: codePath, file: file, line: line)
+    assertParameterGradients(modelGradient, of: model, in: fixture, codePath: codePath, file: file, line: line)
 }
 
 final class GoldenTests: XCTestCase {
@@ -133,35 +135,55 @@ final class GoldenTests: XCTestCase {
     }
 
     // MARK: Convolution
+    //
+    // These layers have at most four output channels (two to four), so each fixture is checked
+    // twice: through `NarrowOutputConvolution` and through the lowering (im2col and one product),
+    // which wider layers take.
 
     func testConv2DMatchesPyTorchAtStrides1And2() throws {
-        for stride in [1, 2] {
-            let fixture = try GoldenFixture.load("conv2d_stride\(stride)")
-            let conv = Conv2D(filter: fixture.tensor("filter"), bias: fixture.tensor("bias"),
-                              stride: fixture.integer("stride"))
-            assertLayerMatches(conv, fixture: fixture) { conv, x in conv(x) }
+        try forBothConvolutionPaths { path in
+            for stride in [1, 2] {
+                let fixture = try GoldenFixture.load("conv2d_stride\(stride)")
+                let conv = Conv2D(filter: fixture.tensor("filter"), bias: fixture.tensor("bias"),
+                                  stride: fixture.integer("stride"))
+                assertLayerMatches(conv, fixture: fixture, path) { conv, x in conv(x) }
+            }
         }
     }
 
     func testConvTranspose2DMatchesPyTorchAtStrides1And2() throws {
-        for stride in [1, 2] {
-            let fixture = try GoldenFixture.load("conv_transpose2d_stride\(stride)")
-            let conv = ConvTranspose2D(filter: fixture.tensor("filter"), bias: fixture.tensor("bias"),
-                                       stride: fixture.integer("stride"),
-                                       outputPadding: fixture.integer("outputPadding"))
-            assertLayerMatches(conv, fixture: fixture) { conv, x in conv(x) }
+        try forBothConvolutionPaths { path in
+            for stride in [1, 2] {
+                let fixture = try GoldenFixture.load("conv_transpose2d_stride\(stride)")
+                let conv = ConvTranspose2D(filter: fixture.tensor("filter"), bias: fixture.tensor("bias"),
+                                           stride: fixture.integer("stride"),
+                                           outputPadding: fixture.integer("outputPadding"))
+                assertLayerMatches(conv, fixture: fixture, path) { conv, x in conv(x) }
+            }
         }
     }
 
     func testConv1DAndConvTranspose1DMatchPyTorchAtStride2() throws {
-        let fixture = try GoldenFixture.load("conv1d_stride2")
-        let conv = Conv1D(filter: fixture.tensor("filter"), bias: fixture.tensor("bias"), stride: fixture.integer("stride"))
-        assertLayerMatches(conv, fixture: fixture) { conv, x in conv(x) }
-        let transposedFixture = try GoldenFixture.load("conv_transpose1d_stride2")
-        let transposed = ConvTranspose1D(filter: transposedFixture.tensor("filter"), bias: transposedFixture.tensor("bias"),
-                                         stride: transposedFixture.integer("stride"),
-                                         outputPadding: transposedFixture.integer("outputPadding"))
-        assertLayerMatches(transposed, fixture: transposedFixture) { conv, x in conv(x) }
+        try forBothConvolutionPaths { path in
+            let fixture = try GoldenFixture.load("conv1d_stride2")
+            let conv = Conv1D(filter: fixture.tensor("filter"), bias: fixture.tensor("bias"), stride: fixture.integer("stride"))
+            assertLayerMatches(conv, fixture: fixture, path) { conv, x in conv(x) }
+            let transposedFixture = try GoldenFixture.load("conv_transpose1d_stride2")
+            let transposed = ConvTranspose1D(filter: transposedFixture.tensor("filter"), bias: transposedFixture.tensor("bias"),
+                                             stride: transposedFixture.integer("stride"),
+                                             outputPadding: transposedFixture.integer("outputPadding"))
+            assertLayerMatches(transposed, fixture: transposedFixture, path) { conv, x in conv(x) }
+        }
+    }
+
+    /// Runs `body` with narrow layers on their own path, then lowered like every other layer.
+    private func forBothConvolutionPaths(_ body: (String) throws -> Void) rethrows {
+        let saved = ConvolutionKernels.narrowOutputsSkipLowering
+        defer { ConvolutionKernels.narrowOutputsSkipLowering = saved }
+        for skips in [true, false] {
+            ConvolutionKernels.narrowOutputsSkipLowering = skips
+            try body(skips ? "narrow-output path" : "lowered")
+        }
     }
 
     func testCausalConv1DMatchesPyTorch() throws {

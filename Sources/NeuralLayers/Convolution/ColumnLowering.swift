@@ -1,7 +1,7 @@
 import TensorCore
 
 /// im2col and col2im for NHWC images: the reshuffles that turn a convolution into one matrix
-/// product (docs/design-convolution.md).
+/// product (docs/DESIGN.md, "Convolutions").
 ///
 /// The column matrix has one row per output position of every sample, `[samples·oH·oW,
 /// kh·kw·cin]`, each row holding the input patch under the kernel in `[ky, kx, cin]` order:

@@ -20,6 +20,10 @@ enum ConvolutionKernels {
     /// The column-buffer size aimed for, in floats (4 MB); a chunk is at least one sample.
     static var columnBudget = 1 << 20
 
+    /// Whether layers with at most four output channels skip the lowering
+    /// (`NarrowOutputConvolution`); the tests turn it off to compare the two.
+    static var narrowOutputsSkipLowering = true
+
     static func samplesPerChunk(_ g: ConvolutionGeometry, batch: Int) -> Int {
         min(batch, max(1, columnBudget / (g.outputPositions * g.patchSize)))
     }
@@ -28,6 +32,9 @@ enum ConvolutionKernels {
     ///
     /// image: `[batch, H, W, cin]`; filter: `[P, cout]`; output: `[batch, oH, oW, cout]`.
     static func forward(image: Tensor, filter: Tensor, _ g: ConvolutionGeometry) -> Tensor {
+        if skipsLowering(g, outputChannels: filter.columns) {
+            return NarrowOutputConvolution.forward(image: image, filter: filter, g)
+        }
         let batch = image.count / g.inputImageSize, outputChannels = filter.columns
         return Tensor(shape: [batch, g.outputHeight, g.outputWidth, outputChannels], unsafeUninitialized: { out in
             image.scalars.withUnsafeBufferPointer { x in
@@ -49,6 +56,9 @@ enum ConvolutionKernels {
     /// image: `[batch, H, W, cin]`; outputGradient: `[batch, oH, oW, cout]`; result: `[P, cout]`
     /// (the caller reshapes it to the filter's shape).
     static func filterGradient(image: Tensor, outputGradient: Tensor, _ g: ConvolutionGeometry) -> Tensor {
+        if skipsLowering(g, outputChannels: outputGradient.columns) {
+            return NarrowOutputConvolution.filterGradient(image: image, outputGradient: outputGradient, g)
+        }
         let batch = image.count / g.inputImageSize, outputChannels = outputGradient.columns
         return Tensor(shape: [g.patchSize, outputChannels], unsafeUninitialized: { dW in
             image.scalars.withUnsafeBufferPointer { x in
@@ -70,6 +80,11 @@ enum ConvolutionKernels {
     /// image: `[batch, H, W, cin]`; filter: `[P, cout]`; outputGradient: `[batch, oH, oW, cout]`.
     static func forwardAndFilterGradient(image: Tensor, filter: Tensor, outputGradient: Tensor,
                                          _ g: ConvolutionGeometry) -> (product: Tensor, filterGradient: Tensor) {
+        if skipsLowering(g, outputChannels: filter.columns) {
+            // No lowering to share.
+            return (NarrowOutputConvolution.forward(image: image, filter: filter, g),
+                    NarrowOutputConvolution.filterGradient(image: image, outputGradient: outputGradient, g))
+        }
         let batch = image.count / g.inputImageSize, outputChannels = filter.columns
         var product = Tensor(shape: [batch, g.outputHeight, g.outputWidth, outputChannels], repeating: 0)
         var filterGradient = Tensor(shape: [g.patchSize, outputChannels], repeating: 0)
@@ -100,6 +115,9 @@ enum ConvolutionKernels {
     ///
     /// outputGradient: `[batch, oH, oW, cout]`; filter: `[P, cout]`; result: `[batch, H, W, cin]`.
     static func inputGradient(outputGradient: Tensor, filter: Tensor, _ g: ConvolutionGeometry) -> Tensor {
+        if skipsLowering(g, outputChannels: filter.columns) {
+            return NarrowOutputConvolution.inputGradient(outputGradient: outputGradient, filter: filter, g)
+        }
         let outputChannels = filter.columns
         let batch = outputGradient.count / (g.outputPositions * outputChannels)
         let imageShape = [batch, g.inputHeight, g.inputWidth, g.inputChannels]
@@ -136,6 +154,11 @@ enum ConvolutionKernels {
             }
         }
         return inputGradient
+    }
+
+    /// Whether a layer computes its products from its image (`NarrowOutputConvolution`).
+    static func skipsLowering(_ g: ConvolutionGeometry, outputChannels: Int) -> Bool {
+        narrowOutputsSkipLowering && NarrowOutputConvolution.applies(g, outputChannels: outputChannels)
     }
 
     /// dW (+)= colsᵀ · dy for one chunk; the first chunk overwrites, later ones accumulate.
