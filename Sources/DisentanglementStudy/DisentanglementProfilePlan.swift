@@ -26,11 +26,15 @@ public struct LabelRow: Hashable, Sendable, CustomStringConvertible {
 ///
 /// - paper: 5 seeds per row; 20 epochs of 1,187 steps (one pass over the 38,000-point pool per
 ///   epoch at batch 32); both score protocols at full size (2,048 + 2,048 and 10,000 + 5,000
-///   points). About 11 hours per cell on 2 cores: for a cluster (`--shard`).
+///   points). About 11 hours per cell on 2 cores at first, about 7–9 since the output layer
+///   skips im2col (0.9–1.2 s a 96×96×2 step in `make bench`, 2026-12-02): for a cluster
+///   (`--shard`).
 /// - quick: the default of `make figures`, about 40 minutes on 2 shared cores for the twelve
 ///   dSprites cells with 2 seeds, about an hour with 3 (Small-NORB is absent here): 3 seeds per
-///   row, as every section's quick profile (2 made every spread and t-test fragile); 2 epochs of 15 steps (960 observations: a very short run; a step of the 64×64
-///   model took 1.7 s on an idle machine and 3.6 s beside another helper's builds); the paper's
+///   row, as every section's quick profile (2 made every spread and t-test fragile); 2 epochs
+///   of 15 steps (960 observations: a very short run; a step of the 64×64 model took 1.7 s on
+///   an idle machine and 3.6 s beside another helper's builds when the profile was set, 0.3–0.4 s
+///   in `make bench` since the output layer skips im2col); the paper's
 ///   protocol with 1/32 of its points (64 + 64) and disentanglement_lib's with 1/78 (128 + 64),
 ///   drawn once and shared (0.09 s per point idle, up to 0.8 s under load).
 /// - smoke: for tests: one seed, three rows (0 and 100 labelled with the pool, 100 alone), one
