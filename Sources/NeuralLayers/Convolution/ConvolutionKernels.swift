@@ -16,6 +16,10 @@ import TensorCore
 /// `columnBudget` floats: the whole batch's matrix would not fit in memory (Table 14's second
 /// layer needs 1.8 MB per sample, 180 MB at batch 100), while a chunk still makes each product
 /// large enough to run near BLAS's peak.
+///
+/// A layer with at most four output channels (a decoder's last layer) uses each column entry
+/// too few times for the lowering to pay; `NarrowOutputConvolution` computes its three products
+/// from the image instead.
 enum ConvolutionKernels {
     /// The column-buffer size aimed for, in floats (4 MB); a chunk is at least one sample.
     static var columnBudget = 1 << 20
