@@ -68,10 +68,11 @@ func convolutionLayerTimings() {
     print(String(format: "  batch norm + relu, [100, 28, 28, 64]: forward %.2f, backward %.2f", normForward, normBackward))
 }
 
-/// The shortest of `repetitions` runs of `body`, in milliseconds.
-private func bestOf(_ repetitions: Int, _ body: () -> Void) -> Double {
+/// The shortest of `repetitions` runs of `body`, in milliseconds, each after an untimed `setUp`.
+func bestOf(_ repetitions: Int, setUp: () -> Void = {}, _ body: () -> Void) -> Double {
     var best = Double.infinity
     for _ in 0..<repetitions {
+        setUp()
         let start = DispatchTime.now().uptimeNanoseconds
         body()
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)

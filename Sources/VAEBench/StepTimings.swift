@@ -209,18 +209,8 @@ func rawUpdateTiming() {
     let s = UnsafeMutablePointer<Float>.allocate(capacity: n); s.initialize(repeating: 0, count: n)
     let g = UnsafeMutablePointer<Float>.allocate(capacity: n); g.initialize(repeating: 0.5, count: n)
     defer { theta.deallocate(); s.deallocate(); g.deallocate() }
-    func best(setUp: () -> Void = {}, _ body: () -> Void) -> Double {
-        var best = Double.infinity
-        for _ in 0..<10 {
-            setUp()
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
-        return best
-    }
-    let one = best { rmspropSweep(theta, s, g, 0..<n, rho: 0.9, learningRate: 5e-4, epsilon: 1e-7) }
-    let all = best {
+    let one = bestOf(10) { rmspropSweep(theta, s, g, 0..<n, rho: 0.9, learningRate: 5e-4, epsilon: 1e-7) }
+    let all = bestOf(10) {
         parallelRanges(count: n) { rmspropSweep(theta, s, g, $0, rho: 0.9, learningRate: 5e-4, epsilon: 1e-7) }
     }
     print(String(format: "RMSprop sweep over 4M parameters (ms, best of 10): %.2f on 1 thread, %.2f on %d",
@@ -228,7 +218,7 @@ func rawUpdateTiming() {
 
     let callerFlushes = SubnormalFlushing.isOnForThisThread
     func subnormalSweep(flushing: Bool) -> Double {
-        best(setUp: {
+        bestOf(10, setUp: {
             s.initialize(repeating: Float.leastNormalMagnitude / 16, count: n)
             g.initialize(repeating: 0, count: n)
         }) {

@@ -118,8 +118,8 @@ enum ColumnLowering {
     }
 
     /// Runs `body` on `workerCount` contiguous, disjoint parts of `0..<count` (inline when
-    /// there is one part).
-    private static func forEachPart(of count: Int, _ body: (Range<Int>) -> Void) {
+    /// there is one part). `NarrowOutputConvolution` splits its samples the same way.
+    static func forEachPart(of count: Int, _ body: (Range<Int>) -> Void) {
         let parts = min(workerCount, count)
         if parts <= 1 {
             body(0..<count)

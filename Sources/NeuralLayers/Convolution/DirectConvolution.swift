@@ -1,8 +1,8 @@
 import TensorCore
 
 /// The pieces of a convolution computed from its image instead of through im2col
-/// (`NarrowOutputConvolution`): where kernel taps land, the vector loops, and the split of a
-/// batch over the cores.
+/// (`NarrowOutputConvolution`): where kernel taps land, and the vector loops. Samples are split
+/// over the cores by `ColumnLowering.forEachPart`, as col2im splits them.
 ///
 /// Taps, pixels and positions are indices: tap `ky·kw + kx`, input pixel `iy·W + ix`, output
 /// position `oy·oW + ox`; a caller scales them by its channel counts. Every loop adds its terms
@@ -150,19 +150,6 @@ enum DirectConvolution {
     @inline(__always)
     static func withTerms(capacity: Int, _ body: (UnsafeMutablePointer<Term>) -> Void) {
         withUnsafeTemporaryAllocation(of: Term.self, capacity: max(capacity, 1)) { body($0.baseAddress!) }
-    }
-
-    /// Splits the samples over the cores (`ColumnLowering.workerCount` parts at most); each
-    /// sample is written by one thread.
-    static func forEachSampleRange(batch: Int, _ body: (Range<Int>) -> Void) {
-        let parts = min(ColumnLowering.workerCount, batch)
-        if parts <= 1 {
-            body(0..<batch)
-            return
-        }
-        concurrentParts(parts) { part in
-            body((part * batch / parts)..<((part + 1) * batch / parts))
-        }
     }
 
     /// Σ_n shares[n·size + i] for i < size, added in sample order to a zero: a filter gradient

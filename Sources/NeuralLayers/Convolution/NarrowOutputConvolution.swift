@@ -41,7 +41,7 @@ enum NarrowOutputConvolution {
         return Tensor(shape: [batch, g.outputHeight, g.outputWidth, outputChannels], unsafeUninitialized: { out in
             image.scalars.withUnsafeBufferPointer { x in
                 filters.withUnsafeBufferPointer { w in
-                    DirectConvolution.forEachSampleRange(batch: batch) { samples in
+                    ColumnLowering.forEachPart(of: batch) { samples in
                         for n in samples {
                             forward(sample: x.baseAddress! + n * g.inputImageSize, filters: w.baseAddress!,
                                     outputChannels: outputChannels, g, into: out.baseAddress! + n * outputSize)
@@ -61,7 +61,7 @@ enum NarrowOutputConvolution {
         return Tensor(shape: [batch, g.inputHeight, g.inputWidth, g.inputChannels], unsafeUninitialized: { dx in
             outputGradient.scalars.withUnsafeBufferPointer { dy in
                 filters.withUnsafeBufferPointer { w in
-                    DirectConvolution.forEachSampleRange(batch: batch) { samples in
+                    ColumnLowering.forEachPart(of: batch) { samples in
                         DirectConvolution.withTerms(capacity: g.kernelHeight * g.kernelWidth * outputChannels) { terms in
                             for n in samples {
                                 inputGradient(gradient: dy.baseAddress! + n * gradientSize, filters: w.baseAddress!,
@@ -84,7 +84,7 @@ enum NarrowOutputConvolution {
         shares.withUnsafeMutableBufferPointer { share in
             image.scalars.withUnsafeBufferPointer { x in
                 outputGradient.scalars.withUnsafeBufferPointer { dy in
-                    DirectConvolution.forEachSampleRange(batch: batch) { samples in
+                    ColumnLowering.forEachPart(of: batch) { samples in
                         DirectConvolution.withTerms(capacity: g.outputPositions) { terms in
                             for n in samples {
                                 filterGradientShare(sample: x.baseAddress! + n * g.inputImageSize,
