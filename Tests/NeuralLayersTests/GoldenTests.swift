@@ -163,6 +163,27 @@ final class GoldenTests: XCTestCase {
         }
     }
 
+    func testWinogradConvolutionsMatchPyTorchAsTheLoweredProductsDo() throws {
+        // 16 channels on both sides: these two layers take Winograd's F(4×4, 3×3) path, whose
+        // rounding differs from the lowered products'; both must stay within the golden bound.
+        // The images (5×4 and 3×5) end inside a tile, so partial tiles are covered.
+        let fixture = try GoldenFixture.load("conv2d_winograd")
+        let conv = Conv2D(filter: fixture.tensor("filter"), bias: fixture.tensor("bias"), stride: 1)
+        let transposedFixture = try GoldenFixture.load("conv_transpose2d_winograd")
+        let transposed = ConvTranspose2D(filter: transposedFixture.tensor("filter"),
+                                         bias: transposedFixture.tensor("bias"), stride: 1)
+        let geometry = ConvolutionGeometry.symmetric(inputHeight: 5, inputWidth: 4, inputChannels: 16,
+                                                     kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        XCTAssertTrue(Winograd.applies(to: geometry, outputChannels: 16))
+        defer { Winograd.isEnabled = true }
+        for winograd in [true, false] {
+            Winograd.isEnabled = winograd
+            let path = winograd ? "Winograd" : "lowered"
+            assertLayerMatches(conv, fixture: fixture, path) { conv, x in conv(x) }
+            assertLayerMatches(transposed, fixture: transposedFixture, path) { conv, x in conv(x) }
+        }
+    }
+
     func testConv1DAndConvTranspose1DMatchPyTorchAtStride2() throws {
         try forBothConvolutionPaths { path in
             let fixture = try GoldenFixture.load("conv1d_stride2")

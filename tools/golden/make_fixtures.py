@@ -167,6 +167,42 @@ def conv_transpose2d_fixture(stride):
          "projection": r, "grad.input": gx, "grad.filter": gw.permute(2, 3, 1, 0), "grad.bias": gb})
 
 
+def winograd_fixtures():
+    """3×3 stride-1 layers with 16 channels on both sides, the smallest that take Winograd's
+    F(4×4, 3×3) path: a convolution whose 5×4 output ends one row into its second row of tiles,
+    and the transposed convolution of Table 14's decoder (3×5: both end inside a tile)."""
+    draw = Draw(700)
+    cin, cout = 16, 16
+    conv = torch.nn.Conv2d(cin, cout, 3, stride=1, padding=1)
+    with torch.no_grad():
+        conv.weight.copy_(draw.normal(cout, cin, 3, 3, scale=0.15))
+        conv.bias.copy_(draw.normal(cout, scale=0.2))
+    x = leaf(draw.normal(2, 5, 4, cin))
+    y = conv(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
+    r, (gx, gw, gb) = projected_gradients(y, [x, conv.weight, conv.bias], 701)
+    write_fixture(
+        "conv2d_winograd", "Conv2D k3 stride 1 pad 1, 16→16 channels (Winograd F(4×4, 3×3)), NHWC 5×4; "
+        "filter = weight.permute(2,3,1,0)",
+        {"kernelSize": 3, "stride": 1, "inputChannels": cin, "outputChannels": cout},
+        {"input": x, "filter": conv.weight.permute(2, 3, 1, 0), "bias": conv.bias, "output": y,
+         "projection": r, "grad.input": gx, "grad.filter": gw.permute(2, 3, 1, 0), "grad.bias": gb})
+
+    transposed = torch.nn.ConvTranspose2d(cin, cout, 3, stride=1, padding=1)
+    with torch.no_grad():
+        transposed.weight.copy_(draw.normal(cin, cout, 3, 3, scale=0.15))  # [in, out, kh, kw]
+        transposed.bias.copy_(draw.normal(cout, scale=0.2))
+    x = leaf(draw.normal(2, 3, 5, cin))
+    y = transposed(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
+    r, (gx, gw, gb) = projected_gradients(y, [x, transposed.weight, transposed.bias], 702)
+    write_fixture(
+        "conv_transpose2d_winograd",
+        "ConvTranspose2D k3 stride 1 pad 1, 16→16 channels (Winograd F(4×4, 3×3)), NHWC 3×5; "
+        "filter [kh,kw,out,in] = weight.permute(2,3,1,0)",
+        {"kernelSize": 3, "stride": 1, "outputPadding": 0, "inputChannels": cin, "outputChannels": cout},
+        {"input": x, "filter": transposed.weight.permute(2, 3, 1, 0), "bias": transposed.bias, "output": y,
+         "projection": r, "grad.input": gx, "grad.filter": gw.permute(2, 3, 1, 0), "grad.bias": gb})
+
+
 def conv1d_fixture():
     draw = Draw(720)
     k, stride, cin, cout = 3, 2, 3, 4
@@ -548,6 +584,7 @@ def main():
     conv2d_fixture(2)
     conv_transpose2d_fixture(2)
     conv_transpose2d_fixture(1)
+    winograd_fixtures()
     causal_conv1d_fixture()
     conv1d_fixture()
     conv_transpose1d_fixture()
