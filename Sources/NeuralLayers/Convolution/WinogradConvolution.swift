@@ -36,8 +36,9 @@ import TensorCore
 ///
 /// Tiles are laid out sample by sample, row by row; a tile that reaches past the image reads
 /// zeros there and writes only the outputs that exist, so any image size works. The transforms
-/// are split over the cores by whole tiles, each written by one thread, and every product's sum
-/// runs in a fixed order, so results are bit-identical for any thread count.
+/// are split over the cores by whole tiles, each written by one thread, and the 36 products by
+/// position, each summing in BLAS's own order, so results are bit-identical for any thread
+/// count.
 enum Winograd {
     /// Off, every convolution takes the lowered products (for the A/B bench and the tests).
     static var isEnabled = true
@@ -53,8 +54,10 @@ enum Winograd {
     /// 3×3 kernel at stride 1 without dilation, at most 2 zeros of padding before (so the input
     /// gradient's turned convolution has padding too), and at least 16 channels on both sides,
     /// in multiples of four (the transforms' vector width). With fewer channels each of the 36
-    /// products is too thin for BLAS to run near its peak, and the lowered product (one
-    /// product with k = 9·cin) is faster.
+    /// products (k = cin, n = cout) would be too thin for BLAS, where the lowered product has
+    /// k = 9·cin. Table 14's first and last layers (one channel on one side) stay lowered or
+    /// narrow; no layer of the project has between two and fifteen channels and a 3×3 stride-1
+    /// kernel, so the bound of 16 is not tuned.
     static func applies(to g: ConvolutionGeometry, outputChannels: Int) -> Bool {
         isEnabled && g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
             && g.dilationHeight == 1 && g.dilationWidth == 1 && g.padTop <= 2 && g.padLeft <= 2
@@ -100,8 +103,8 @@ enum Winograd {
     /// dW of `y = conv(x, W)`, and optionally `conv(x, W)` itself, sharing x's transform (the
     /// backward pass of a transposed convolution needs both).
     ///
-    /// image: `[batch, H, W, cin]`; outputGradient: `[batch, oH, oW, cout]`; filter (only with
-    /// `alsoForward`): `[9·cin, cout]`. Returns dW `[9·cin, cout]` and the product.
+    /// image: `[batch, H, W, cin]`; outputGradient: `[batch, oH, oW, cout]`; filter (given when
+    /// the product is wanted): `[9·cin, cout]`. Returns dW `[9·cin, cout]` and the product.
     static func filterGradient(image: Tensor, outputGradient: Tensor, filter: Tensor? = nil,
                                _ g: ConvolutionGeometry) -> (filterGradient: Tensor, product: Tensor?) {
         let batch = image.count / g.inputImageSize, cin = g.inputChannels
