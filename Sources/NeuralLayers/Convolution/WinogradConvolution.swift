@@ -315,44 +315,60 @@ enum Winograd {
         }
     }
 
-    /// V = Bᵀ d B for every tile and channel, written `[36, samples·tiles, cin]`.
-    static func transformInput(_ image: UnsafePointer<Float>, samples: Int, _ layout: TileLayout, channels: Int,
-                               into v: UnsafeMutablePointer<Float>) {
-        let g = layout.geometry, tiles = samples * layout.tilesPerSample
-        let plane = tiles * channels
-        // Patch positions outside the image read this row of zeros, so the loop has no branches.
+    /// Runs `body(tile, patch, scratch)` for every tile of `samples` samples of an
+    /// `[samples, height, width, channels]` image, the tiles split over the cores (each core with
+    /// `scratchFloats` floats of scratch). `patch[r·patchSize + c]` points at the channels of pixel
+    /// `(y − padTop + r, x − padLeft + c)` of the tile's sample, (y, x) the tile's first output, or
+    /// at a row of zeros where that pixel lies outside the image, so the transforms have no
+    /// branches.
+    private static func forEachTile(of image: UnsafePointer<Float>, samples: Int, _ layout: TileLayout,
+                                    patchSize: Int, height: Int, width: Int, padTop: Int, padLeft: Int,
+                                    channels: Int, scratchFloats: Int,
+                                    _ body: (Int, UnsafePointer<UnsafePointer<Float>>,
+                                             UnsafeMutablePointer<Float>) -> Void) {
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: channels)
         zeros.initialize(repeating: 0, count: channels)
         defer { zeros.deallocate() }
-        ColumnLowering.forEachPart(of: tiles) { tileRange in
-            let source = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: 36)
-            let rows = UnsafeMutablePointer<Float>.allocate(capacity: 36 * Lanes.scalarCount)
-            defer { source.deallocate(); rows.deallocate() }
+        ColumnLowering.forEachPart(of: samples * layout.tilesPerSample) { tileRange in
+            let patch = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: patchSize * patchSize)
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchFloats)
+            defer { patch.deallocate(); scratch.deallocate() }
             for tile in tileRange {
-                let (n, oy, ox) = layout.origin(of: tile)
-                let (y0, x0) = (oy - g.padTop, ox - g.padLeft)
-                let sample = image + n * g.inputImageSize
-                for r in 0..<6 {
-                    let y = y0 + r
-                    for c in 0..<6 {
-                        let x = x0 + c
-                        let inside = y >= 0 && y < g.inputHeight && x >= 0 && x < g.inputWidth
-                        source[r * 6 + c] = inside ? sample + (y * g.inputWidth + x) * channels : UnsafePointer(zeros)
+                let (n, y, x) = layout.origin(of: tile)
+                let sample = image + n * height * width * channels
+                for r in 0..<patchSize {
+                    let row = y - padTop + r
+                    for c in 0..<patchSize {
+                        let column = x - padLeft + c
+                        let inside = row >= 0 && row < height && column >= 0 && column < width
+                        patch[r * patchSize + c] = inside ? sample + (row * width + column) * channels
+                                                          : UnsafePointer(zeros)
                     }
                 }
-                let target = v + tile * channels
-                for c in stride(from: 0, to: channels, by: Lanes.scalarCount) {
-                    // Bᵀ d (6×6), column by column, then V = (Bᵀ d) B, row by row, into the 36 planes.
-                    for column in 0..<6 {
-                        func at(_ row: Int) -> Lanes { Lanes.load(source[row * 6 + column] + c) }
-                        store(inputTransform(at(0), at(1), at(2), at(3), at(4), at(5)),
-                              to: rows + column * Lanes.scalarCount, stride: 6 * Lanes.scalarCount)
-                    }
-                    for row in 0..<6 {
-                        func at(_ column: Int) -> Lanes { Lanes.load(rows + (row * 6 + column) * Lanes.scalarCount) }
-                        store(inputTransform(at(0), at(1), at(2), at(3), at(4), at(5)),
-                              to: target + c + row * 6 * plane, stride: plane)
-                    }
+                body(tile, patch, scratch)
+            }
+        }
+    }
+
+    /// V = Bᵀ d B for every tile and channel, written `[36, samples·tiles, cin]`.
+    static func transformInput(_ image: UnsafePointer<Float>, samples: Int, _ layout: TileLayout, channels: Int,
+                               into v: UnsafeMutablePointer<Float>) {
+        let g = layout.geometry, plane = samples * layout.tilesPerSample * channels
+        forEachTile(of: image, samples: samples, layout, patchSize: 6, height: g.inputHeight, width: g.inputWidth,
+                    padTop: g.padTop, padLeft: g.padLeft, channels: channels,
+                    scratchFloats: 36 * Lanes.scalarCount) { tile, source, rows in
+            let target = v + tile * channels
+            for c in stride(from: 0, to: channels, by: Lanes.scalarCount) {
+                // Bᵀ d (6×6), column by column, then V = (Bᵀ d) B, row by row, into the 36 planes.
+                for column in 0..<6 {
+                    func at(_ row: Int) -> Lanes { Lanes.load(source[row * 6 + column] + c) }
+                    store(inputTransform(at(0), at(1), at(2), at(3), at(4), at(5)),
+                          to: rows + column * Lanes.scalarCount, stride: 6 * Lanes.scalarCount)
+                }
+                for row in 0..<6 {
+                    func at(_ column: Int) -> Lanes { Lanes.load(rows + (row * 6 + column) * Lanes.scalarCount) }
+                    store(inputTransform(at(0), at(1), at(2), at(3), at(4), at(5)),
+                          to: target + c + row * 6 * plane, stride: plane)
                 }
             }
         }
@@ -419,38 +435,22 @@ enum Winograd {
     /// gradient `[samples, oH, oW, cout]` → `[36, samples·tiles, cout]`, reading zeros past the image.
     static func transformOutputGradient(_ dy: UnsafePointer<Float>, samples: Int, _ layout: TileLayout,
                                         channels: Int, into e: UnsafeMutablePointer<Float>) {
-        let g = layout.geometry, tiles = samples * layout.tilesPerSample
-        let plane = tiles * channels
-        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: channels)
-        zeros.initialize(repeating: 0, count: channels)
-        defer { zeros.deallocate() }
-        ColumnLowering.forEachPart(of: tiles) { tileRange in
-            let source = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: 16)
-            let columns = UnsafeMutablePointer<Float>.allocate(capacity: 24 * Lanes.scalarCount)
-            defer { source.deallocate(); columns.deallocate() }
-            for tile in tileRange {
-                let (n, y0, x0) = layout.origin(of: tile)
-                let sample = dy + n * g.outputPositions * channels
-                for r in 0..<4 {
-                    for c in 0..<4 {
-                        let (y, x) = (y0 + r, x0 + c)
-                        let inside = y < g.outputHeight && x < g.outputWidth
-                        source[r * 4 + c] = inside ? sample + (y * g.outputWidth + x) * channels : UnsafePointer(zeros)
-                    }
+        let g = layout.geometry, plane = samples * layout.tilesPerSample * channels
+        forEachTile(of: dy, samples: samples, layout, patchSize: 4, height: g.outputHeight, width: g.outputWidth,
+                    padTop: 0, padLeft: 0, channels: channels,
+                    scratchFloats: 24 * Lanes.scalarCount) { tile, source, columns in
+            let target = e + tile * channels
+            for c in stride(from: 0, to: channels, by: Lanes.scalarCount) {
+                // A dY (6×4), column by column, then E = (A dY) Aᵀ, row by row, into the 36 planes.
+                for column in 0..<4 {
+                    func at(_ row: Int) -> Lanes { Lanes.load(source[row * 4 + column] + c) }
+                    store(outputGradientTransform(at(0), at(1), at(2), at(3)),
+                          to: columns + column * Lanes.scalarCount, stride: 4 * Lanes.scalarCount)
                 }
-                let target = e + tile * channels
-                for c in stride(from: 0, to: channels, by: Lanes.scalarCount) {
-                    // A dY (6×4), column by column, then E = (A dY) Aᵀ, row by row, into the 36 planes.
-                    for column in 0..<4 {
-                        func at(_ row: Int) -> Lanes { Lanes.load(source[row * 4 + column] + c) }
-                        store(outputGradientTransform(at(0), at(1), at(2), at(3)),
-                              to: columns + column * Lanes.scalarCount, stride: 4 * Lanes.scalarCount)
-                    }
-                    for row in 0..<6 {
-                        func at(_ column: Int) -> Lanes { Lanes.load(columns + (row * 4 + column) * Lanes.scalarCount) }
-                        store(outputGradientTransform(at(0), at(1), at(2), at(3)),
-                              to: target + c + row * 6 * plane, stride: plane)
-                    }
+                for row in 0..<6 {
+                    func at(_ column: Int) -> Lanes { Lanes.load(columns + (row * 4 + column) * Lanes.scalarCount) }
+                    store(outputGradientTransform(at(0), at(1), at(2), at(3)),
+                          to: target + c + row * 6 * plane, stride: plane)
                 }
             }
         }
