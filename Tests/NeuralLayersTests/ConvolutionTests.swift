@@ -292,12 +292,15 @@ final class ConvolutionTests: XCTestCase {
     }
 
     func testChunkingAndThreadsLeaveTheResultsUnchanged() {
-        // The filter gradient is summed chunk by chunk, so the chunk size changes only its
-        // rounding; the thread count changes nothing (col2im never lets two threads add into
-        // the same value), and repeated runs are bit-identical.
+        // The chunk size changes only the rounding: of the filter gradient's sums, and, with
+        // OpenBLAS's Haswell and Zen kernels, of every product (their sums depend on a
+        // product's row count). The thread count changes nothing (the chunks do not depend on
+        // it, and col2im never lets two threads add into the same value), and repeated runs are
+        // bit-identical. Six output channels, so the lowering runs rather than
+        // `NarrowOutputConvolution`.
         var generator = SeededGenerator(seed: 15)
         let x = Tensor.randomNormal([5, 9, 8, 3], using: &generator)
-        let filter = Tensor.randomNormal([3, 3, 3, 4], using: &generator)
+        let filter = Tensor.randomNormal([3, 3, 3, 6], using: &generator)
         let r = GradientCheck.projection(like: conv2D(x, filter: filter, stride: 2, padding: 1))
         func run() -> [Tensor] {
             let (value, pullback) = valueWithPullback(at: x, filter) { x, filter in
@@ -305,18 +308,21 @@ final class ConvolutionTests: XCTestCase {
             }
             let (dx, dFilter) = pullback(Tensor(1))
             let transposedValue = transposedConv2D(r, filter: filter, stride: 2, padding: 1, outputPadding: 0)
-            return [value, dx, dFilter, transposedValue]
+            return [conv2D(x, filter: filter, stride: 2, padding: 1), value, dx, transposedValue, dFilter]
         }
-        let (savedBudget, savedWorkers) = (ConvolutionKernels.columnBudget, ColumnLowering.workerCount)
-        defer { ConvolutionKernels.columnBudget = savedBudget; ColumnLowering.workerCount = savedWorkers }
+        let saved = (ConvolutionKernels.columnBudget, ConvolutionKernels.coreColumnBudget, ColumnLowering.workerCount)
+        defer { (ConvolutionKernels.columnBudget, ConvolutionKernels.coreColumnBudget, ColumnLowering.workerCount) = saved }
         let geometry = ConvolutionGeometry.symmetric(inputHeight: 9, inputWidth: 8, inputChannels: 3,
                                                      kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1)
+        XCTAssertFalse(ConvolutionKernels.skipsLowering(geometry, outputChannels: 6))
         let perSample = 5 * 4 * 27
         XCTAssertEqual(geometry.outputPositions * geometry.patchSize, perSample)
         var wholeBatch: [Tensor]?
         for budget in [perSample, 2 * perSample, 1 << 24] {
-            ConvolutionKernels.columnBudget = budget
+            (ConvolutionKernels.columnBudget, ConvolutionKernels.coreColumnBudget) = (budget, budget)
             XCTAssertEqual(ConvolutionKernels.samplesPerChunk(geometry, batch: 5), min(5, budget / perSample))
+            XCTAssertEqual(ConvolutionKernels.samplesPerCoreChunk(geometry, batch: 5), min(3, budget / perSample),
+                           "at least two chunks")
             ColumnLowering.workerCount = 1
             let serial = run()
             ColumnLowering.workerCount = 2

@@ -18,9 +18,9 @@ enum ColumnLowering {
     ///
     /// image: `[samples, H, W, cin]`; columns: `[samples·oH·oW, kh·kw·cin]`.
     static func im2col(_ image: UnsafePointer<Float>, samples: Int, _ g: ConvolutionGeometry,
-                       into columns: UnsafeMutablePointer<Float>) {
+                       into columns: UnsafeMutablePointer<Float>, splitOverCores: Bool = true) {
         let rowCount = samples * g.outputHeight
-        forEachPart(of: rowCount) { rows in
+        forEachPart(of: rowCount, splitOverCores: splitOverCores) { rows in
             for imageRow in rows {
                 let n = imageRow / g.outputHeight, oy = imageRow % g.outputHeight
                 lowerRow(image + n * g.inputImageSize, oy: oy, g,
@@ -34,9 +34,9 @@ enum ColumnLowering {
     ///
     /// columns: `[samples·oH·oW, kh·kw·cin]`; image: `[samples, H, W, cin]`, accumulated into.
     static func col2im(_ columns: UnsafePointer<Float>, samples: Int, _ g: ConvolutionGeometry,
-                       addingInto image: UnsafeMutablePointer<Float>) {
+                       addingInto image: UnsafeMutablePointer<Float>, splitOverCores: Bool = true) {
         // Patches of one sample overlap, so a sample is never split between threads.
-        forEachPart(of: samples) { sampleRange in
+        forEachPart(of: samples, splitOverCores: splitOverCores) { sampleRange in
             for n in sampleRange {
                 let sampleColumns = columns + n * g.outputPositions * g.patchSize
                 for oy in 0..<g.outputHeight {
@@ -119,8 +119,8 @@ enum ColumnLowering {
 
     /// Runs `body` on `workerCount` contiguous, disjoint parts of `0..<count` (inline when
     /// there is one part). `NarrowOutputConvolution` splits its samples the same way.
-    static func forEachPart(of count: Int, _ body: (Range<Int>) -> Void) {
-        let parts = min(workerCount, count)
+    static func forEachPart(of count: Int, splitOverCores: Bool = true, _ body: (Range<Int>) -> Void) {
+        let parts = splitOverCores ? min(workerCount, count) : 1
         if parts <= 1 {
             body(0..<count)
             return
@@ -128,5 +128,38 @@ enum ColumnLowering {
         concurrentParts(parts) { part in
             body((part * count / parts)..<((part + 1) * count / parts))
         }
+    }
+
+    /// How many runs `forEachRun` cuts a batch's chunks into (fewer where there are fewer
+    /// chunks), and so the fewest chunks a batch is cut into where it has the samples. A fixed
+    /// number rather than the core count, so that no chunk size and no order of sums depends on
+    /// the machine: with OpenBLAS's Haswell and Zen kernels even a product's rows come out
+    /// differently when the product has more or fewer of them.
+    static let runCount = 2
+
+    /// Runs `body(run, chunks)` for `runCount` contiguous runs of `0..<chunks`, side by side on
+    /// the cores (`workerCount`), each with OpenBLAS on one thread: a core then multiplies the
+    /// chunks it lowered or transformed itself, while they are still in its cache, and the
+    /// cores meet once per call. With one worker the same runs follow one another.
+    static func forEachRun(of chunks: Int, _ body: (Int, Range<Int>) -> Void) {
+        let runs = min(runCount, chunks)
+        guard runs > 0 else { return }
+        let blasThreads = BLAS.threadCount
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(blasThreads) }
+        let range = { (run: Int) in (run * chunks / runs)..<((run + 1) * chunks / runs) }
+        if workerCount > 1 && runs > 1 {
+            concurrentParts(runs) { run in body(run, range(run)) }
+        } else {
+            for run in 0..<runs { body(run, range(run)) }
+        }
+    }
+
+    /// Samples per chunk: about `budget` floats of `floatsPerSample` each, at least one sample,
+    /// and at least `runCount` chunks where the batch has the samples, so that a small batch
+    /// keeps both cores busy too.
+    static func samplesPerChunk(batch: Int, floatsPerSample: Int, budget: Int) -> Int {
+        let perRun = (batch + runCount - 1) / runCount
+        return max(1, min(perRun, budget / max(floatsPerSample, 1)))
     }
 }

@@ -12,10 +12,17 @@ import TensorCore
 /// A transposed convolution is the same geometry run backwards: its forward is the input
 /// gradient and its input gradient is the forward.
 ///
-/// The batch is processed in chunks of whole samples whose column matrix stays near
-/// `columnBudget` floats: the whole batch's matrix would not fit in memory (Table 14's second
-/// layer needs 1.8 MB per sample, 180 MB at batch 100), while a chunk still makes each product
-/// large enough to run near BLAS's peak.
+/// The batch is processed in chunks of whole samples: the whole batch's column matrix would not
+/// fit in memory (Table 14's second layer needs 1.8 MB per sample, 180 MB at batch 100).
+/// - The forward and the input gradient write each output from one chunk. Each core takes its
+///   own run of small chunks (`coreColumnBudget`), lowering and multiplying them with OpenBLAS
+///   on one thread, so a chunk's columns are multiplied by the core that wrote them while they
+///   are still in its cache (`ColumnLowering.forEachRun`).
+/// - The filter gradient sums over every chunk. Its chunks (`columnBudget`) follow one another,
+///   each product on all of OpenBLAS's threads, so the order of the sums does not depend on
+///   the core count.
+/// Either way each value is summed in BLAS's own order and the chunks do not depend on the
+/// core count (`ColumnLowering.runCount`): results are bit-identical for 1 or 2 workers.
 ///
 /// A layer with at most four output channels (a decoder's last layer) uses each column entry
 /// too few times for the lowering to pay; `NarrowOutputConvolution` computes its three products
@@ -23,12 +30,22 @@ import TensorCore
 /// (`Winograd.applies(to:outputChannels:)`): the same three products with a quarter of the
 /// multiplications.
 enum ConvolutionKernels {
-    /// The column-buffer size aimed for, in floats (4 MB); a chunk is at least one sample.
+    /// The filter gradient's column buffer, in floats (4 MB); a chunk is at least one sample.
     static var columnBudget = 1 << 20
+
+    /// The column buffer of each core for the forward and the input gradient, in floats (1 MB,
+    /// about half a core's level-2 cache here; at least one sample). Table 14's stride-2 layers
+    /// then take two samples a chunk (docs/DESIGN.md, "Convolutions").
+    static var coreColumnBudget = 1 << 18
 
     /// Whether layers with at most four output channels skip the lowering
     /// (`NarrowOutputConvolution`); the tests turn it off to compare the two.
     static var narrowOutputsSkipLowering = true
+
+    static func samplesPerCoreChunk(_ g: ConvolutionGeometry, batch: Int) -> Int {
+        ColumnLowering.samplesPerChunk(batch: batch, floatsPerSample: g.outputPositions * g.patchSize,
+                                       budget: coreColumnBudget)
+    }
 
     static func samplesPerChunk(_ g: ConvolutionGeometry, batch: Int) -> Int {
         min(batch, max(1, columnBudget / (g.outputPositions * g.patchSize)))
@@ -48,7 +65,7 @@ enum ConvolutionKernels {
         return Tensor(shape: [batch, g.outputHeight, g.outputWidth, outputChannels], unsafeUninitialized: { out in
             image.scalars.withUnsafeBufferPointer { x in
                 filter.scalars.withUnsafeBufferPointer { w in
-                    forEachLoweredChunk(x.baseAddress!, batch: batch, g) { columns, first, count in
+                    forEachLoweredChunkOnEachCore(x.baseAddress!, batch: batch, g) { columns, first, count in
                         let rows = count * g.outputPositions
                         BLAS.gemm(m: rows, n: outputChannels, k: g.patchSize,
                                   columns, lda: g.patchSize, w.baseAddress!, ldb: outputChannels,
@@ -154,21 +171,22 @@ enum ConvolutionKernels {
             })
         }
         var inputGradient = Tensor(shape: imageShape, repeating: 0)
-        let chunk = samplesPerChunk(g, batch: batch)
-        let columns = UnsafeMutablePointer<Float>.allocate(capacity: chunk * g.outputPositions * g.patchSize)
-        defer { columns.deallocate() }
+        let chunk = samplesPerCoreChunk(g, batch: batch), chunks = (batch + chunk - 1) / chunk
         inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
             outputGradient.scalars.withUnsafeBufferPointer { dy in
                 filter.scalars.withUnsafeBufferPointer { w in
-                    var first = 0
-                    while first < batch {
-                        let count = min(chunk, batch - first)
-                        BLAS.gemm(transposeB: true, m: count * g.outputPositions, n: g.patchSize, k: outputChannels,
-                                  dy.baseAddress! + first * g.outputPositions * outputChannels, lda: outputChannels,
-                                  w.baseAddress!, ldb: outputChannels, columns, ldc: g.patchSize)
-                        ColumnLowering.col2im(columns, samples: count, g,
-                                              addingInto: dx.baseAddress! + first * g.inputImageSize)
-                        first += count
+                    ColumnLowering.forEachRun(of: chunks) { _, chunkRange in
+                        let columns = UnsafeMutablePointer<Float>.allocate(capacity: chunk * g.outputPositions * g.patchSize)
+                        defer { columns.deallocate() }
+                        for index in chunkRange {
+                            let first = index * chunk, count = min(chunk, batch - first)
+                            BLAS.gemm(transposeB: true, m: count * g.outputPositions, n: g.patchSize, k: outputChannels,
+                                      dy.baseAddress! + first * g.outputPositions * outputChannels, lda: outputChannels,
+                                      w.baseAddress!, ldb: outputChannels, columns, ldc: g.patchSize)
+                            ColumnLowering.col2im(columns, samples: count, g,
+                                                  addingInto: dx.baseAddress! + first * g.inputImageSize,
+                                                  splitOverCores: false)
+                        }
                     }
                 }
             }
@@ -209,6 +227,29 @@ enum ConvolutionKernels {
             ColumnLowering.im2col(image + first * g.inputImageSize, samples: count, g, into: columns)
             body(UnsafePointer(columns), first, count)
             first += count
+        }
+    }
+
+    /// Calls `body(columns, firstSample, sampleCount)` for each chunk of the batch, with
+    /// `columns = im2col(those samples)`, each core lowering its own run of chunks
+    /// (`ColumnLowering.forEachRun`); `body` runs on that core, with OpenBLAS on one thread. A
+    /// pointwise geometry is one chunk, the image itself, on all threads.
+    private static func forEachLoweredChunkOnEachCore(_ image: UnsafePointer<Float>, batch: Int, _ g: ConvolutionGeometry,
+                                                      _ body: (UnsafePointer<Float>, Int, Int) -> Void) {
+        if g.isPointwise {
+            body(image, 0, batch)
+            return
+        }
+        let chunk = samplesPerCoreChunk(g, batch: batch), chunks = (batch + chunk - 1) / chunk
+        ColumnLowering.forEachRun(of: chunks) { _, chunkRange in
+            let columns = UnsafeMutablePointer<Float>.allocate(capacity: chunk * g.outputPositions * g.patchSize)
+            defer { columns.deallocate() }
+            for index in chunkRange {
+                let first = index * chunk, count = min(chunk, batch - first)
+                ColumnLowering.im2col(image + first * g.inputImageSize, samples: count, g, into: columns,
+                                      splitOverCores: false)
+                body(UnsafePointer(columns), first, count)
+            }
         }
     }
 }

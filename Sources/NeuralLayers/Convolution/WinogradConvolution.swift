@@ -35,20 +35,32 @@ import TensorCore
 /// against the direct products and PyTorch, and docs/DESIGN.md holds it to the rerun rule.
 ///
 /// Tiles are laid out sample by sample, row by row; a tile that reaches past the image reads
-/// zeros there and writes only the outputs that exist, so any image size works. The transforms
-/// are split over the cores by whole tiles, each written by one thread, and the 36 products by
-/// position, each summing in BLAS's own order, so results are bit-identical for any thread
-/// count.
+/// zeros there and writes only the outputs that exist, so any image size works.
+///
+/// The forward and the input gradient write each output from one chunk of samples. The batch
+/// is cut into small chunks, and each core takes its own run of them through all three stages
+/// (transform, the 36 products on one BLAS thread, transform back), so a chunk's transformed
+/// tiles are multiplied by the core that wrote them while they are still in its cache, and the
+/// cores meet once per convolution (`ColumnLowering.forEachRun`). The filter gradient sums over
+/// every chunk: its chunks follow one another in batch order, each stage split over the cores.
+/// Every value is written by one thread and every product sums in BLAS's own order, so results
+/// are bit-identical for any thread count.
 enum Winograd {
     /// Off, every convolution takes the lowered products (for the A/B bench and the tests).
     static var isEnabled = true
 
-    /// The transformed-input buffer aimed for per chunk of samples, in floats (4 MB, as the
-    /// lowering's column buffer); a chunk is at least one sample. Measured on Table 14's 28×28
-    /// 64 → 64 layer at batch 100: chunks of 4 and 8 MB tied, and one chunk of the whole batch
-    /// (45 MB) took two to three times as long, its buffers above the allocator's mmap threshold
-    /// (`Allocator`) and so page-faulted anew on every call.
-    static var transformBudget = 1 << 20
+    /// The forward's and the input gradient's transformed-input buffer per chunk of samples, in
+    /// floats (1 MB, about half a core's level-2 cache here); a chunk is at least one sample.
+    /// Table 14's 28×28 64 → 64 layer then takes two samples a chunk, its 14×14 layers seven.
+    /// Chunks of 4 MB split over the cores stage by stage (aeff383) ran the products at 49–65
+    /// GFLOP/s a core inside the training step, where a product whose operands are in cache
+    /// runs at about 95 (docs/DESIGN.md, "Convolutions").
+    static var transformBudget = 1 << 18
+
+    /// The filter gradient's transformed-input buffer per chunk, in floats (4 MB: chunks of 4 and
+    /// 8 MB tied; one chunk of the whole batch, 45 MB for the 28×28 layer, took two to three
+    /// times as long, its buffers above the allocator's mmap threshold, `Allocator`).
+    static var sharedTransformBudget = 1 << 20
 
     /// Whether a convolution with this geometry and output channel count takes this path: a
     /// 3×3 kernel at stride 1 without dilation, at most 2 zeros of padding before (so the input
@@ -110,7 +122,7 @@ enum Winograd {
         let batch = image.count / g.inputImageSize, cin = g.inputChannels
         let cout = outputGradient.count / (batch * g.outputPositions)
         let layout = TileLayout(g)
-        let chunk = samplesPerChunk(layout, channels: max(cin, cout), batch: batch)
+        let chunk = samplesPerSharedChunk(layout, channels: max(cin, cout), batch: batch)
         let chunkTiles = chunk * layout.tilesPerSample
         let transformedFilter = filter.map { transformFilter($0, inputChannels: cin, turned: false) }
         var product = filter.map { _ in Tensor(shape: [batch, g.outputHeight, g.outputWidth, cout], repeating: 0) }
@@ -124,10 +136,10 @@ enum Winograd {
                     while first < batch {
                         let count = min(chunk, batch - first), tiles = count * layout.tilesPerSample
                         transformInput(x.baseAddress! + first * g.inputImageSize, samples: count, layout,
-                                       channels: cin, into: v)
+                                       channels: cin, into: v, splitOverCores: true)
                         transformOutputGradient(dy.baseAddress! + first * g.outputPositions * cout,
-                                                samples: count, layout, channels: cout, into: e)
-                        forEachPosition { xi in
+                                                samples: count, layout, channels: cout, into: e, splitOverCores: true)
+                        forEachPosition(splitOverCores: true) { xi in
                             BLAS.gemm(transposeA: true, m: cin, n: cout, k: tiles,
                                       v + xi * tiles * cin, lda: cin, e + xi * tiles * cout, ldb: cout,
                                       beta: first == 0 ? 0 : 1, dU.baseAddress! + xi * cin * cout, ldc: cout)
@@ -137,7 +149,7 @@ enum Winograd {
                                 multiplyAndTransformOutput(v, tiles: tiles, u, readTransposed: false, cin: cin,
                                                            cout: cout, samples: count, layout,
                                                            into: out.baseAddress! + first * g.outputPositions * cout,
-                                                           scratch: e)
+                                                           scratch: e, splitOverCores: true)
                             }
                         }
                         first += count
@@ -156,50 +168,50 @@ enum Winograd {
                                  outputChannels cout: Int, _ g: ConvolutionGeometry) -> Tensor {
         let cin = g.inputChannels, layout = TileLayout(g)
         let chunk = samplesPerChunk(layout, channels: max(cin, cout), batch: batch)
-        let chunkTiles = chunk * layout.tilesPerSample
+        let chunkTiles = chunk * layout.tilesPerSample, chunks = (batch + chunk - 1) / chunk
         return Tensor(shape: [batch, g.outputHeight, g.outputWidth, cout], unsafeUninitialized: { out in
-            let v = UnsafeMutablePointer<Float>.allocate(capacity: 36 * chunkTiles * cin)
-            let m = UnsafeMutablePointer<Float>.allocate(capacity: 36 * chunkTiles * cout)
-            defer { v.deallocate(); m.deallocate() }
             image.scalars.withUnsafeBufferPointer { x in
-                var first = 0
-                while first < batch {
-                    let count = min(chunk, batch - first)
-                    transformInput(x.baseAddress! + first * g.inputImageSize, samples: count, layout,
-                                   channels: cin, into: v)
-                    multiplyAndTransformOutput(v, tiles: count * layout.tilesPerSample, u,
-                                               readTransposed: readTransposed, cin: cin, cout: cout,
-                                               samples: count, layout,
-                                               into: out.baseAddress! + first * g.outputPositions * cout, scratch: m)
-                    first += count
+                ColumnLowering.forEachRun(of: chunks) { _, chunkRange in
+                    let v = UnsafeMutablePointer<Float>.allocate(capacity: 36 * chunkTiles * cin)
+                    let m = UnsafeMutablePointer<Float>.allocate(capacity: 36 * chunkTiles * cout)
+                    defer { v.deallocate(); m.deallocate() }
+                    for index in chunkRange {
+                        let first = index * chunk, count = min(chunk, batch - first)
+                        transformInput(x.baseAddress! + first * g.inputImageSize, samples: count, layout,
+                                       channels: cin, into: v, splitOverCores: false)
+                        multiplyAndTransformOutput(v, tiles: count * layout.tilesPerSample, u,
+                                                   readTransposed: readTransposed, cin: cin, cout: cout,
+                                                   samples: count, layout,
+                                                   into: out.baseAddress! + first * g.outputPositions * cout,
+                                                   scratch: m, splitOverCores: false)
+                    }
                 }
             }
         })
     }
 
-    /// M[ξ] = V[ξ] · U[ξ] (or `· U[ξ]ᵀ`) for the 36 positions, then Y = Aᵀ M A into `out`.
+    /// M[ξ] = V[ξ] · U[ξ] (or `· U[ξ]ᵀ`) for the 36 positions, then Y = Aᵀ M A into `out`;
+    /// `splitOverCores` splits the products by position and the transform by tiles.
     private static func multiplyAndTransformOutput(_ v: UnsafePointer<Float>, tiles: Int, _ u: Tensor,
                                                    readTransposed: Bool, cin: Int, cout: Int, samples: Int,
                                                    _ layout: TileLayout, into out: UnsafeMutablePointer<Float>,
-                                                   scratch m: UnsafeMutablePointer<Float>) {
+                                                   scratch m: UnsafeMutablePointer<Float>, splitOverCores: Bool) {
         u.scalars.withUnsafeBufferPointer { u in
-            forEachPosition { xi in
+            forEachPosition(splitOverCores: splitOverCores) { xi in
                 BLAS.gemm(transposeB: readTransposed, m: tiles, n: cout, k: cin,
                           v + xi * tiles * cin, lda: cin, u.baseAddress! + xi * cin * cout,
                           ldb: readTransposed ? cin : cout, m + xi * tiles * cout, ldc: cout)
             }
         }
-        transformOutput(m, samples: samples, layout, channels: cout, into: out)
+        transformOutput(m, samples: samples, layout, channels: cout, into: out, splitOverCores: splitOverCores)
     }
 
-    /// Runs `body(ξ)` for the 36 positions of the transformed tile, split over the cores
-    /// (`ColumnLowering.workerCount` runs of positions), each product on one BLAS thread.
-    /// OpenBLAS divides a product with k = 64 between two threads poorly: 36 products of
-    /// [441, 64]·[64, 64] (a chunk of Table 14's 28×28 layer) took 1.5–2.2 ms on two BLAS threads
-    /// and 0.95–1.4 ms as two runs of 18 single-threaded products. Each product still sums in
-    /// BLAS's own order, so results do not depend on the split.
-    private static func forEachPosition(_ body: (Int) -> Void) {
-        guard ColumnLowering.workerCount > 1 else {
+    /// Runs `body(ξ)` for the 36 positions of the transformed tile, on this thread or split
+    /// over the cores (`ColumnLowering.workerCount` runs of positions), each product on one BLAS
+    /// thread either way: OpenBLAS divides a product with k = 64 between two threads poorly
+    /// (docs/DESIGN.md). Each product sums in BLAS's own order, so the split changes nothing.
+    private static func forEachPosition(splitOverCores: Bool, _ body: (Int) -> Void) {
+        guard splitOverCores && ColumnLowering.workerCount > 1 else {
             for xi in 0..<36 { body(xi) }
             return
         }
@@ -212,7 +224,12 @@ enum Winograd {
     }
 
     private static func samplesPerChunk(_ layout: TileLayout, channels: Int, batch: Int) -> Int {
-        min(batch, max(1, transformBudget / (36 * layout.tilesPerSample * channels)))
+        ColumnLowering.samplesPerChunk(batch: batch, floatsPerSample: 36 * layout.tilesPerSample * channels,
+                                       budget: transformBudget)
+    }
+
+    private static func samplesPerSharedChunk(_ layout: TileLayout, channels: Int, batch: Int) -> Int {
+        min(batch, max(1, sharedTransformBudget / (36 * layout.tilesPerSample * channels)))
     }
 
     // MARK: Filter transforms
@@ -323,13 +340,13 @@ enum Winograd {
     /// branches.
     private static func forEachTile(of image: UnsafePointer<Float>, samples: Int, _ layout: TileLayout,
                                     patchSize: Int, height: Int, width: Int, padTop: Int, padLeft: Int,
-                                    channels: Int, scratchFloats: Int,
+                                    channels: Int, scratchFloats: Int, splitOverCores: Bool,
                                     _ body: (Int, UnsafePointer<UnsafePointer<Float>>,
                                              UnsafeMutablePointer<Float>) -> Void) {
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: channels)
         zeros.initialize(repeating: 0, count: channels)
         defer { zeros.deallocate() }
-        ColumnLowering.forEachPart(of: samples * layout.tilesPerSample) { tileRange in
+        ColumnLowering.forEachPart(of: samples * layout.tilesPerSample, splitOverCores: splitOverCores) { tileRange in
             let patch = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: patchSize * patchSize)
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchFloats)
             defer { patch.deallocate(); scratch.deallocate() }
@@ -352,11 +369,11 @@ enum Winograd {
 
     /// V = Bᵀ d B for every tile and channel, written `[36, samples·tiles, cin]`.
     static func transformInput(_ image: UnsafePointer<Float>, samples: Int, _ layout: TileLayout, channels: Int,
-                               into v: UnsafeMutablePointer<Float>) {
+                               into v: UnsafeMutablePointer<Float>, splitOverCores: Bool) {
         let g = layout.geometry, plane = samples * layout.tilesPerSample * channels
         forEachTile(of: image, samples: samples, layout, patchSize: 6, height: g.inputHeight, width: g.inputWidth,
                     padTop: g.padTop, padLeft: g.padLeft, channels: channels,
-                    scratchFloats: 36 * Lanes.scalarCount) { tile, source, rows in
+                    scratchFloats: 36 * Lanes.scalarCount, splitOverCores: splitOverCores) { tile, source, rows in
             let target = v + tile * channels
             for c in stride(from: 0, to: channels, by: Lanes.scalarCount) {
                 // Bᵀ d (6×6), column by column, then V = (Bᵀ d) B, row by row, into the 36 planes.
@@ -387,10 +404,10 @@ enum Winograd {
     /// Y = Aᵀ M A for every tile and channel: M `[36, samples·tiles, cout]` → the outputs of
     /// those samples `[samples, oH, oW, cout]` (only the positions inside the image).
     static func transformOutput(_ m: UnsafePointer<Float>, samples: Int, _ layout: TileLayout, channels: Int,
-                                into output: UnsafeMutablePointer<Float>) {
+                                into output: UnsafeMutablePointer<Float>, splitOverCores: Bool) {
         let g = layout.geometry, tiles = samples * layout.tilesPerSample
         let plane = tiles * channels
-        ColumnLowering.forEachPart(of: tiles) { tileRange in
+        ColumnLowering.forEachPart(of: tiles, splitOverCores: splitOverCores) { tileRange in
             let columns = UnsafeMutablePointer<Float>.allocate(capacity: 24 * Lanes.scalarCount)
             defer { columns.deallocate() }
             for tile in tileRange {
@@ -434,11 +451,11 @@ enum Winograd {
     /// E = A dY Aᵀ for every tile and channel (the adjoint of `transformOutput`): the output
     /// gradient `[samples, oH, oW, cout]` → `[36, samples·tiles, cout]`, reading zeros past the image.
     static func transformOutputGradient(_ dy: UnsafePointer<Float>, samples: Int, _ layout: TileLayout,
-                                        channels: Int, into e: UnsafeMutablePointer<Float>) {
+                                        channels: Int, into e: UnsafeMutablePointer<Float>, splitOverCores: Bool) {
         let g = layout.geometry, plane = samples * layout.tilesPerSample * channels
         forEachTile(of: dy, samples: samples, layout, patchSize: 4, height: g.outputHeight, width: g.outputWidth,
                     padTop: 0, padLeft: 0, channels: channels,
-                    scratchFloats: 24 * Lanes.scalarCount) { tile, source, columns in
+                    scratchFloats: 24 * Lanes.scalarCount, splitOverCores: splitOverCores) { tile, source, columns in
             let target = e + tile * channels
             for c in stride(from: 0, to: channels, by: Lanes.scalarCount) {
                 // A dY (6×4), column by column, then E = (A dY) Aᵀ, row by row, into the 36 planes.
