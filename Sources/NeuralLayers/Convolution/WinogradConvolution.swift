@@ -162,8 +162,9 @@ enum Winograd {
 
     // MARK: Chunked convolution
 
-    /// The forward products over the batch, chunk by chunk: transform the input, 36 products,
-    /// transform back into the output.
+    /// The forward products over the batch, each core taking its own run of chunks
+    /// (`ColumnLowering.forEachRun`) and each chunk all three stages on that core: transform
+    /// the input, 36 products, transform back into the output.
     private static func convolve(_ image: Tensor, batch: Int, transformedFilter u: Tensor, readTransposed: Bool,
                                  outputChannels cout: Int, _ g: ConvolutionGeometry) -> Tensor {
         let cin = g.inputChannels, layout = TileLayout(g)
