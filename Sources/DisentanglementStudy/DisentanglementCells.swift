@@ -149,9 +149,8 @@ public struct DisentanglementCells {
                                 batchSize: parameters.batchSize, generator: streams.statistics),
                 dataset: dataset, pool: pool, headFactors: headFactors, stepsPerEpoch: 1))
         }
-        let history = try loop.run(&model, optimizer: &optimizer, batches: &batches) { log in
-            progress?.epochFinished(log.epoch, of: parameters.epochs)
-        }
+        let history = try loop.run(&model, optimizer: &optimizer, batches: &batches,
+                                   epochFinished: { log in progress?.epochFinished(log.epoch, of: parameters.epochs) })
         guard let last = history.last else { throw StudyError.invalidArgument("cell \(cell.id) trained no epoch") }
 
         // The βVAE score on the latent means (not the π layer), both protocols from one draw.

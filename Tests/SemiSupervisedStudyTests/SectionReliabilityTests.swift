@@ -90,7 +90,7 @@ final class SectionReliabilityTests: XCTestCase {
     func testASectionRunsFromAnotherWorkingDirectory() throws {
         let results = scratch.appendingPathComponent("results")
         _ = try writeRuns(into: results)
-        FileManager.default.changeCurrentDirectoryPath(scratch.path)
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(scratch.path), "cannot enter \(scratch.path)")
         try ClassificationSectionOptions.parse(["--report-only", "--results", "results"])
             .run(.decoderRegularizer, commandName: "decoder-regularizer")
         let report = try String(contentsOf: results.appendingPathComponent("decoder-regularizer/README.md"), encoding: .utf8)

@@ -162,4 +162,11 @@ enum ColumnLowering {
         let perRun = (batch + runCount - 1) / runCount
         return max(1, min(perRun, budget / max(floatsPerSample, 1)))
     }
+
+    /// Samples per chunk of the shared layout (chunks one after the other, each stage on all
+    /// cores): about `budget` floats of `floatsPerSample` each, at least one sample, at most
+    /// the batch.
+    static func samplesPerSharedChunk(batch: Int, floatsPerSample: Int, budget: Int) -> Int {
+        min(batch, max(1, budget / max(floatsPerSample, 1)))
+    }
 }

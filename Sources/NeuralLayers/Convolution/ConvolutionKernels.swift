@@ -48,7 +48,8 @@ enum ConvolutionKernels {
     }
 
     static func samplesPerChunk(_ g: ConvolutionGeometry, batch: Int) -> Int {
-        min(batch, max(1, columnBudget / (g.outputPositions * g.patchSize)))
+        ColumnLowering.samplesPerSharedChunk(batch: batch, floatsPerSample: g.outputPositions * g.patchSize,
+                                             budget: columnBudget)
     }
 
     /// y = im2col(x) · W.
@@ -65,7 +66,7 @@ enum ConvolutionKernels {
         return Tensor(shape: [batch, g.outputHeight, g.outputWidth, outputChannels], unsafeUninitialized: { out in
             image.scalars.withUnsafeBufferPointer { x in
                 filter.scalars.withUnsafeBufferPointer { w in
-                    forEachLoweredChunkOnEachCore(x.baseAddress!, batch: batch, g) { columns, first, count in
+                    forEachLoweredChunk(x.baseAddress!, batch: batch, g, onEachCore: true) { columns, first, count in
                         let rows = count * g.outputPositions
                         BLAS.gemm(m: rows, n: outputChannels, k: g.patchSize,
                                   columns, lda: g.patchSize, w.baseAddress!, ldb: outputChannels,
@@ -92,7 +93,7 @@ enum ConvolutionKernels {
         return Tensor(shape: [g.patchSize, outputChannels], unsafeUninitialized: { dW in
             image.scalars.withUnsafeBufferPointer { x in
                 outputGradient.scalars.withUnsafeBufferPointer { dy in
-                    forEachLoweredChunk(x.baseAddress!, batch: batch, g) { columns, first, count in
+                    forEachLoweredChunk(x.baseAddress!, batch: batch, g, onEachCore: false) { columns, first, count in
                         accumulateFilterGradient(columns, dy.baseAddress! + first * g.outputPositions * outputChannels,
                                                  rows: count * g.outputPositions, outputChannels: outputChannels,
                                                  isFirstChunk: first == 0, g, into: dW.baseAddress!)
@@ -127,7 +128,7 @@ enum ConvolutionKernels {
                 image.scalars.withUnsafeBufferPointer { x in
                     filter.scalars.withUnsafeBufferPointer { w in
                         outputGradient.scalars.withUnsafeBufferPointer { dy in
-                            forEachLoweredChunk(x.baseAddress!, batch: batch, g) { columns, first, count in
+                            forEachLoweredChunk(x.baseAddress!, batch: batch, g, onEachCore: false) { columns, first, count in
                                 let rows = count * g.outputPositions
                                 let offset = first * g.outputPositions * outputChannels
                                 BLAS.gemm(m: rows, n: outputChannels, k: g.patchSize,
@@ -211,45 +212,35 @@ enum ConvolutionKernels {
 
     /// Calls `body(columns, firstSample, sampleCount)` for each chunk of the batch, with
     /// `columns = im2col(those samples)`. A pointwise geometry needs no lowering: the image is
-    /// already its column matrix, so the whole batch is one chunk.
+    /// already its column matrix, so the whole batch is one chunk, on all threads.
+    ///
+    /// `onEachCore`: each core lowers its own run of small chunks (`coreColumnBudget`,
+    /// `ColumnLowering.forEachRun`) and `body` runs on that core with OpenBLAS on one thread, for
+    /// products whose every output comes from one chunk (the forward). Otherwise the chunks
+    /// (`columnBudget`) follow one another in batch order, each lowered and multiplied on all
+    /// cores, for a sum over the chunks (the filter gradient) that must not depend on the cores.
     private static func forEachLoweredChunk(_ image: UnsafePointer<Float>, batch: Int, _ g: ConvolutionGeometry,
-                                            _ body: (UnsafePointer<Float>, Int, Int) -> Void) {
+                                            onEachCore: Bool, _ body: (UnsafePointer<Float>, Int, Int) -> Void) {
         if g.isPointwise {
             body(image, 0, batch)
             return
         }
-        let chunk = samplesPerChunk(g, batch: batch)
-        let columns = UnsafeMutablePointer<Float>.allocate(capacity: chunk * g.outputPositions * g.patchSize)
-        defer { columns.deallocate() }
-        var first = 0
-        while first < batch {
-            let count = min(chunk, batch - first)
-            ColumnLowering.im2col(image + first * g.inputImageSize, samples: count, g, into: columns)
-            body(UnsafePointer(columns), first, count)
-            first += count
-        }
-    }
-
-    /// Calls `body(columns, firstSample, sampleCount)` for each chunk of the batch, with
-    /// `columns = im2col(those samples)`, each core lowering its own run of chunks
-    /// (`ColumnLowering.forEachRun`); `body` runs on that core, with OpenBLAS on one thread. A
-    /// pointwise geometry is one chunk, the image itself, on all threads.
-    private static func forEachLoweredChunkOnEachCore(_ image: UnsafePointer<Float>, batch: Int, _ g: ConvolutionGeometry,
-                                                      _ body: (UnsafePointer<Float>, Int, Int) -> Void) {
-        if g.isPointwise {
-            body(image, 0, batch)
-            return
-        }
-        let chunk = samplesPerCoreChunk(g, batch: batch), chunks = (batch + chunk - 1) / chunk
-        ColumnLowering.forEachRun(of: chunks) { _, chunkRange in
+        let chunk = onEachCore ? samplesPerCoreChunk(g, batch: batch) : samplesPerChunk(g, batch: batch)
+        let chunks = (batch + chunk - 1) / chunk
+        func lower(_ chunkRange: Range<Int>) {
             let columns = UnsafeMutablePointer<Float>.allocate(capacity: chunk * g.outputPositions * g.patchSize)
             defer { columns.deallocate() }
             for index in chunkRange {
                 let first = index * chunk, count = min(chunk, batch - first)
                 ColumnLowering.im2col(image + first * g.inputImageSize, samples: count, g, into: columns,
-                                      splitOverCores: false)
+                                      splitOverCores: !onEachCore)
                 body(UnsafePointer(columns), first, count)
             }
+        }
+        if onEachCore {
+            ColumnLowering.forEachRun(of: chunks) { _, chunkRange in lower(chunkRange) }
+        } else {
+            lower(0..<chunks)
         }
     }
 }

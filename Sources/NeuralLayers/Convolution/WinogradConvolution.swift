@@ -230,7 +230,8 @@ enum Winograd {
     }
 
     private static func samplesPerSharedChunk(_ layout: TileLayout, channels: Int, batch: Int) -> Int {
-        min(batch, max(1, sharedTransformBudget / (36 * layout.tilesPerSample * channels)))
+        ColumnLowering.samplesPerSharedChunk(batch: batch, floatsPerSample: 36 * layout.tilesPerSample * channels,
+                                             budget: sharedTransformBudget)
     }
 
     // MARK: Filter transforms
