@@ -18,7 +18,7 @@ final class SectionReliabilityTests: XCTestCase {
     }
 
     override func tearDown() {
-        FileManager.default.changeCurrentDirectoryPath(workingDirectory)
+        _ = FileManager.default.changeCurrentDirectoryPath(workingDirectory)
         try? FileManager.default.removeItem(at: scratch)
     }
 
@@ -47,14 +47,14 @@ final class SectionReliabilityTests: XCTestCase {
     func testADivergedRunIsARowNotACrash() throws {
         let results = scratch.appendingPathComponent("results")
         var first = true
-        _ = try writeRuns(into: results) { record in
+        _ = try writeRuns(into: results, damage: { record in
             // The first SS_D run diverged: its metrics are stored as "NaN", as the run store writes them.
             if first && record.configuration.model == "SS_D" && record.configuration.dataset == "mnist" {
                 record.metrics["accuracy"] = .nan
                 record.metrics["log_loss"] = .infinity
                 first = false
             }
-        }
+        })
         try ClassificationSectionOptions.parse(["--report-only", "--results", results.path])
             .run(.decoderRegularizer, commandName: "decoder-regularizer")
         let report = try String(contentsOf: results.appendingPathComponent("decoder-regularizer/README.md"), encoding: .utf8)
