@@ -165,14 +165,14 @@ func stepBreakdown<Encoder, Decoder>(_ name: String, _ model: VariationalAutoenc
         return String(format: "%.2f (min %.2f)", times[times.count / 2], times[0])
     }
     /// `ms`, and the mean time per step beside the mean time inside OpenBLAS's products
-    /// (`ProductClock` sums them over the steps).
-    func msWithProducts(_ body: () throws -> Void) rethrows -> String {
+    /// (`ProductClock` sums them over the steps); also the products themselves.
+    func msWithProducts(_ body: () throws -> Void) rethrows -> (text: String, products: ProductClock.Tally) {
         var times: [Double] = []
         let products = try ProductClock.measuring { times = try stepTimes(body) }
         let mean = times.reduce(0, +) / Double(times.count)
-        return String(format: "%.2f (min %.2f) [mean %.2f, of it products %.2f in %d calls]",
-                      times[times.count / 2], times[0], mean, products.milliseconds / Double(steps),
-                      products.calls / steps)
+        return (String(format: "%.2f (min %.2f) [mean %.2f, of it products %.2f in %d calls]",
+                       times[times.count / 2], times[0], mean, products.milliseconds / Double(steps),
+                       products.calls / steps), products)
     }
     let forward = msWithProducts { _ = model.loss(batch, in: context) }
     var gradient = Model.TangentVector.zero
@@ -180,8 +180,30 @@ func stepBreakdown<Encoder, Decoder>(_ name: String, _ model: VariationalAutoenc
     let update = ms { optimizer.update(&model, along: gradient) }
     let check = try ms { for path in Model.parameterPaths { try checkFinite(gradient[keyPath: path.gradient], path.name) } }
     let parameters = Model.parameterPaths.reduce(0) { $0 + model[keyPath: $1.value].scalars.count }
-    print("\(name) step breakdown (ms, median of \(steps) steps): forward \(forward), forward+backward \(backward), "
+    print("\(name) step breakdown (ms, median of \(steps) steps): forward \(forward.text), forward+backward \(backward.text), "
           + "optimizer \(update) for \(String(format: "%.2f", Double(parameters) / 1e6)) M parameters, finite check \(check)")
+    print(productShapeLines(backward.products, steps: steps).joined(separator: "\n"))
+}
+
+/// The products of forward+backward by shape, the most time first, per step: where the step's
+/// product time goes and which products run below the machine's rate (the sgemm figures of
+/// the bench). The smallest shapes are summed in one line.
+func productShapeLines(_ products: ProductClock.Tally, steps: Int, shown: Int = 16) -> [String] {
+    let shapes = products.shapesByTime
+    var lines = ["  products of forward+backward by shape (ms per step, calls per step, GFLOP/s):"]
+    for (shape, tally) in shapes.prefix(shown) {
+        lines.append("    " + shape.description.padding(toLength: 28, withPad: " ", startingAt: 0)
+                     + String(format: " %7.3f ms %5d calls %7.1f GFLOP/s", Double(tally.nanoseconds) / 1e6 / Double(steps),
+                              tally.calls / steps, tally.gigaflops(of: shape)))
+    }
+    if shapes.count > shown {
+        let rest = shapes.dropFirst(shown)
+        lines.append("    " + "\(rest.count) more shapes".padding(toLength: 28, withPad: " ", startingAt: 0)
+                     + String(format: " %7.3f ms %5d calls",
+                            Double(rest.reduce(0) { $0 + $1.tally.nanoseconds }) / 1e6 / Double(steps),
+                            rest.reduce(0) { $0 + $1.tally.calls } / steps))
+    }
+    return lines
 }
 
 func denseStepBreakdown(steps: Int) throws {

@@ -14,8 +14,23 @@ final class ProductClockTests: XCTestCase {
         }
         XCTAssertEqual(measured.calls, 2)
         XCTAssertGreaterThan(measured.milliseconds, 0)
+        // By shape: each product once, under the shape it was called with, its time within the total.
+        let first = ProductShape(m: 64, n: 32, k: 128), second = ProductShape(m: 64, n: 8, k: 32)
+        XCTAssertEqual(Set(measured.byShape.keys), [first, second])
+        XCTAssertEqual(measured.byShape[first]?.calls, 1)
+        XCTAssertEqual(measured.byShape[second]?.calls, 1)
+        XCTAssertEqual(measured.byShape.values.reduce(0) { $0 + $1.nanoseconds }, measured.nanoseconds)
+        XCTAssertEqual(first.floatingPointOperations, 2 * 64 * 32 * 128)
         XCTAssertEqual(product.shape, [64, 32])
         _ = matmul(a, b)  // after: not counted in the next measurement either
         XCTAssertEqual(ProductClock.measuring {}.calls, 0)
+    }
+
+    func testAShapeNamesItsOperandsAsStored() {
+        // The weight gradient of a dense layer 1024 → 10 at batch 100: inputᵀ · outputGradient.
+        XCTAssertEqual(ProductShape(transposeA: true, m: 1024, n: 10, k: 100).description, "[100, 1024]ᵀ·[100, 10]")
+        // Its input gradient: outputGradient · weightᵀ.
+        XCTAssertEqual(ProductShape(transposeB: true, m: 100, n: 1024, k: 10).description, "[100, 10]·[1024, 10]ᵀ")
+        XCTAssertEqual(ProductShape(m: 100, n: 10, k: 1024).description, "[100, 1024]·[1024, 10]")
     }
 }

@@ -11,6 +11,14 @@ final class TensorValueTests: XCTestCase {
         XCTAssertEqual(matmul(a, b).scalars, [58, 64, 139, 154])
     }
 
+    func testTransposedMatrixSwapsRowsAndColumns() {
+        let m = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        let t = m.transposedMatrix()
+        XCTAssertEqual(t.shape, [3, 2])
+        XCTAssertEqual(t.scalars, [1, 4, 2, 5, 3, 6])
+        XCTAssertEqual(t.transposedMatrix(), m)
+    }
+
     func testSoftmaxIsStableAndNormalised() {
         let logits = Tensor(shape: [2, 3], scalars: [1000, 1000, 1000, -5, 0, 5])
         let p = softmax(logits)

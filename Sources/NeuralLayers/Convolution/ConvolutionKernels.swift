@@ -173,17 +173,21 @@ enum ConvolutionKernels {
         }
         var inputGradient = Tensor(shape: imageShape, repeating: 0)
         let chunk = samplesPerCoreChunk(g, batch: batch), chunks = (batch + chunk - 1) / chunk
+        // Wᵀ `[cout, P]`, so that each chunk's product reads it as stored, as Winograd's input
+        // gradient does (docs/DESIGN.md: there it bought a third of the products' time; here,
+        // Table 14's stride-2 layer, about 1.5 ms of its 24 ms backward).
+        let filterTransposed = filter.transposedMatrix()
         inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
             outputGradient.scalars.withUnsafeBufferPointer { dy in
-                filter.scalars.withUnsafeBufferPointer { w in
+                filterTransposed.scalars.withUnsafeBufferPointer { wt in
                     ColumnLowering.forEachRun(of: chunks) { _, chunkRange in
                         let columns = UnsafeMutablePointer<Float>.allocate(capacity: chunk * g.outputPositions * g.patchSize)
                         defer { columns.deallocate() }
                         for index in chunkRange {
                             let first = index * chunk, count = min(chunk, batch - first)
-                            BLAS.gemm(transposeB: true, m: count * g.outputPositions, n: g.patchSize, k: outputChannels,
+                            BLAS.gemm(m: count * g.outputPositions, n: g.patchSize, k: outputChannels,
                                       dy.baseAddress! + first * g.outputPositions * outputChannels, lda: outputChannels,
-                                      w.baseAddress!, ldb: outputChannels, columns, ldc: g.patchSize)
+                                      wt.baseAddress!, ldb: g.patchSize, columns, ldc: g.patchSize)
                             ColumnLowering.col2im(columns, samples: count, g,
                                                   addingInto: dx.baseAddress! + first * g.inputImageSize,
                                                   splitOverCores: false)

@@ -18,7 +18,7 @@ import TensorCore
 ///     filter gradient   dU[ξ] = V[ξ]ᵀ · (A dY Aᵀ)[ξ],  then dg = Gᵀ dU G
 ///     input gradient    the correlation of dy with the filter turned by 180° and its channel
 ///                       axes swapped, which is again a 3×3 stride-1 convolution: the same
-///                       products with U[ξ] of the turned filter, read transposed.
+///                       products with U[ξ] of the turned filter, transposed.
 ///
 /// The matrices, for the interpolation points 0, ±1, ±2 and ∞:
 ///
@@ -94,8 +94,7 @@ enum Winograd {
     static func forward(image: Tensor, filter: Tensor, _ g: ConvolutionGeometry) -> Tensor {
         let batch = image.count / g.inputImageSize
         let transformed = transformFilter(filter, inputChannels: g.inputChannels, turned: false)
-        return convolve(image, batch: batch, transformedFilter: transformed, readTransposed: false,
-                        outputChannels: filter.columns, g)
+        return convolve(image, batch: batch, transformedFilter: transformed, outputChannels: filter.columns, g)
     }
 
     /// dx of `y = conv(x, W)`: the turned filter's convolution of dy.
@@ -105,11 +104,14 @@ enum Winograd {
         let outputChannels = filter.columns
         let batch = outputGradient.count / (g.outputPositions * outputChannels)
         let dual = inputGradientGeometry(g, outputChannels: outputChannels)
-        // U of the turned filter in the filter's own [cin, cout] layout; the products read it
-        // transposed, [cout, cin], which is the swap of channel axes.
-        let transformed = transformFilter(filter, inputChannels: g.inputChannels, turned: true)
-        return convolve(outputGradient, batch: batch, transformedFilter: transformed, readTransposed: true,
-                        outputChannels: g.inputChannels, dual)
+        // U of the turned filter with its channel axes swapped, [36, cout, cin]: the turned
+        // convolution's own layout, so its products read it as stored. Read transposed from the
+        // [cin, cout] layout instead, the same products ran at about 60 GFLOP/s a core inside the
+        // training step against about 95 for the forward's (`vae-bench --breakdown`, by shape).
+        let transformed = swappingChannelAxes(transformFilter(filter, inputChannels: g.inputChannels, turned: true),
+                                              inputChannels: g.inputChannels, outputChannels: outputChannels)
+        return convolve(outputGradient, batch: batch, transformedFilter: transformed, outputChannels: g.inputChannels,
+                        dual)
     }
 
     /// dW of `y = conv(x, W)`, and optionally `conv(x, W)` itself, sharing x's transform (the
@@ -146,7 +148,7 @@ enum Winograd {
                         }
                         if let u = transformedFilter {
                             product!.scalars.withUnsafeMutableBufferPointer { out in
-                                multiplyAndTransformOutput(v, tiles: tiles, u, readTransposed: false, cin: cin,
+                                multiplyAndTransformOutput(v, tiles: tiles, u, cin: cin,
                                                            cout: cout, samples: count, layout,
                                                            into: out.baseAddress! + first * g.outputPositions * cout,
                                                            scratch: e, splitOverCores: true)
@@ -165,8 +167,8 @@ enum Winograd {
     /// The forward products over the batch, each core taking its own run of chunks
     /// (`ColumnLowering.forEachRun`) and each chunk all three stages on that core: transform
     /// the input, 36 products, transform back into the output.
-    private static func convolve(_ image: Tensor, batch: Int, transformedFilter u: Tensor, readTransposed: Bool,
-                                 outputChannels cout: Int, _ g: ConvolutionGeometry) -> Tensor {
+    private static func convolve(_ image: Tensor, batch: Int, transformedFilter u: Tensor, outputChannels cout: Int,
+                                 _ g: ConvolutionGeometry) -> Tensor {
         let cin = g.inputChannels, layout = TileLayout(g)
         let chunk = samplesPerChunk(layout, channels: max(cin, cout), batch: batch)
         let chunkTiles = chunk * layout.tilesPerSample, chunks = (batch + chunk - 1) / chunk
@@ -180,8 +182,7 @@ enum Winograd {
                         let first = index * chunk, count = min(chunk, batch - first)
                         transformInput(x.baseAddress! + first * g.inputImageSize, samples: count, layout,
                                        channels: cin, into: v, splitOverCores: false)
-                        multiplyAndTransformOutput(v, tiles: count * layout.tilesPerSample, u,
-                                                   readTransposed: readTransposed, cin: cin, cout: cout,
+                        multiplyAndTransformOutput(v, tiles: count * layout.tilesPerSample, u, cin: cin, cout: cout,
                                                    samples: count, layout,
                                                    into: out.baseAddress! + first * g.outputPositions * cout,
                                                    scratch: m, splitOverCores: false)
@@ -191,17 +192,16 @@ enum Winograd {
         })
     }
 
-    /// M[ξ] = V[ξ] · U[ξ] (or `· U[ξ]ᵀ`) for the 36 positions, then Y = Aᵀ M A into `out`;
-    /// `splitOverCores` splits the products by position and the transform by tiles.
+    /// M[ξ] = V[ξ] · U[ξ] for the 36 positions, then Y = Aᵀ M A into `out`; `splitOverCores`
+    /// splits the products by position and the transform by tiles.
     private static func multiplyAndTransformOutput(_ v: UnsafePointer<Float>, tiles: Int, _ u: Tensor,
-                                                   readTransposed: Bool, cin: Int, cout: Int, samples: Int,
+                                                   cin: Int, cout: Int, samples: Int,
                                                    _ layout: TileLayout, into out: UnsafeMutablePointer<Float>,
                                                    scratch m: UnsafeMutablePointer<Float>, splitOverCores: Bool) {
         u.scalars.withUnsafeBufferPointer { u in
             forEachPosition(splitOverCores: splitOverCores) { xi in
-                BLAS.gemm(transposeB: readTransposed, m: tiles, n: cout, k: cin,
-                          v + xi * tiles * cin, lda: cin, u.baseAddress! + xi * cin * cout,
-                          ldb: readTransposed ? cin : cout, m + xi * tiles * cout, ldc: cout)
+                BLAS.gemm(m: tiles, n: cout, k: cin, v + xi * tiles * cin, lda: cin, u.baseAddress! + xi * cin * cout,
+                          ldb: cout, m + xi * tiles * cout, ldc: cout)
             }
         }
         transformOutput(m, samples: samples, layout, channels: cout, into: out, splitOverCores: splitOverCores)
@@ -260,6 +260,21 @@ enum Winograd {
                         let at = h + row * 3 * Lanes.scalarCount
                         store(filterTransform(Lanes.load(at), Lanes.load(at + 4), Lanes.load(at + 8)),
                               to: u + row * 6 * pairs + pair, stride: pairs)
+                    }
+                }
+            }
+        })
+    }
+
+    /// `[36, cin, cout]` → `[36, cout, cin]`: each position's matrix transposed.
+    static func swappingChannelAxes(_ u: Tensor, inputChannels cin: Int, outputChannels cout: Int) -> Tensor {
+        precondition(u.count == 36 * cin * cout, "Winograd: \(u.shape) is not [36, \(cin), \(cout)]")
+        return Tensor(shape: [36, cout, cin], unsafeUninitialized: { swapped in
+            u.scalars.withUnsafeBufferPointer { u in
+                for xi in 0..<36 {
+                    let from = u.baseAddress! + xi * cin * cout, to = swapped.baseAddress! + xi * cin * cout
+                    for i in 0..<cin {
+                        for o in 0..<cout { to[o * cin + i] = from[i * cout + o] }
                     }
                 }
             }

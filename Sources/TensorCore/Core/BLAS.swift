@@ -17,7 +17,7 @@ public enum BLAS {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
             return
         }
-        ProductClock.time {
+        ProductClock.time(ProductShape(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k)) {
             cblas_sgemm(CblasRowMajor,
                         transposeA ? CblasTrans : CblasNoTrans,
                         transposeB ? CblasTrans : CblasNoTrans,

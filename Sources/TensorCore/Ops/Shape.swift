@@ -16,6 +16,20 @@ extension Tensor {
         return (reshaped(to: newShape), { g in g.reshaped(to: shape) })
     }
 
+    /// The matrix `[r, c]` transposed, `[c, r]`: an operand laid out for a product that reads
+    /// it as stored (OpenBLAS runs some products read transposed at well below their rate).
+    public func transposedMatrix() -> Tensor {
+        precondition(rank == 2, "transposedMatrix: \(shape) is not a matrix")
+        let (r, c) = (shape[0], shape[1])
+        return Tensor(shape: [c, r], unsafeUninitialized: { out in
+            scalars.withUnsafeBufferPointer { x in
+                for i in 0..<r {
+                    for j in 0..<c { out[j * r + i] = x[i * c + j] }
+                }
+            }
+        })
+    }
+
     /// Flattens everything after the batch axis: `[n, ...] -> [n, rest]`.
     @differentiable(reverse)
     public func flattenedBatch() -> Tensor {

@@ -6,9 +6,10 @@ import Darwin
 #endif
 
 /// Wall time spent inside OpenBLAS's matrix products while it runs, summed over every
-/// `BLAS.gemm` call: how `vae-bench --breakdown` splits a training step into the products and
-/// everything else (our passes, AD's bookkeeping). Off unless a measurement is under way; each
-/// product then costs two clock reads, and otherwise one uncontended lock (tens of
+/// `BLAS.gemm` call and by the products' shapes: how `vae-bench --breakdown` splits a training
+/// step into the products and everything else (our passes, AD's bookkeeping), and which products
+/// run below the machine's rate. Off unless a measurement is under way; each product then costs
+/// two clock reads and a dictionary update, and otherwise one uncontended lock (tens of
 /// nanoseconds against a product's microseconds or more). Products called from several threads
 /// at once (the t-SNE's neighbour search) are summed, so their total can exceed the wall time.
 ///
@@ -16,18 +17,43 @@ import Darwin
 public enum ProductClock {
     private static let state = State()
 
-    /// Runs `body` with the clock on; returns the products' summed time and their number.
-    public static func measuring(_ body: () throws -> Void) rethrows -> (milliseconds: Double, calls: Int) {
+    /// The products of one measurement: their summed time and number, in all and by shape.
+    public struct Tally: Sendable {
+        public fileprivate(set) var nanoseconds: UInt64 = 0
+        public fileprivate(set) var calls = 0
+        public fileprivate(set) var byShape: [ProductShape: ShapeTally] = [:]
+        fileprivate var isRunning = false
+
+        public var milliseconds: Double { Double(nanoseconds) / 1e6 }
+
+        /// The shapes, the most time first.
+        public var shapesByTime: [(shape: ProductShape, tally: ShapeTally)] {
+            byShape.map { ($0.key, $0.value) }.sorted { $0.tally.nanoseconds > $1.tally.nanoseconds }
+        }
+    }
+
+    /// The time and number of the products of one shape.
+    public struct ShapeTally: Sendable, Equatable {
+        public var nanoseconds: UInt64 = 0
+        public var calls = 0
+
+        /// The rate of these products, in GFLOP/s (2·m·n·k per product).
+        public func gigaflops(of shape: ProductShape) -> Double {
+            nanoseconds == 0 ? .nan : shape.floatingPointOperations * Double(calls) / Double(nanoseconds)
+        }
+    }
+
+    /// Runs `body` with the clock on; returns the products it ran.
+    public static func measuring(_ body: () throws -> Void) rethrows -> Tally {
         state.locked { $0 = Tally(isRunning: true) }
         defer { state.locked { $0.isRunning = false } }
         try body()
-        let tally = state.locked { $0 }
-        return (Double(tally.nanoseconds) / 1e6, tally.calls)
+        return state.locked { $0 }
     }
 
-    /// Runs one product, timing it when a measurement is under way.
+    /// Runs one product of `shape`, timing it when a measurement is under way.
     @inline(__always)
-    static func time(_ product: () -> Void) {
+    static func time(_ shape: ProductShape, _ product: () -> Void) {
         guard state.locked({ $0.isRunning }) else { return product() }
         let start = DispatchTime.now().uptimeNanoseconds
         product()
@@ -35,13 +61,9 @@ public enum ProductClock {
         state.locked {
             $0.nanoseconds += elapsed
             $0.calls += 1
+            $0.byShape[shape, default: ShapeTally()].nanoseconds += elapsed
+            $0.byShape[shape, default: ShapeTally()].calls += 1
         }
-    }
-
-    private struct Tally {
-        var isRunning = false
-        var nanoseconds: UInt64 = 0
-        var calls = 0
     }
 
     /// The tally behind a pthread mutex.
@@ -56,5 +78,28 @@ public enum ProductClock {
             defer { pthread_mutex_unlock(mutex) }
             return body(&tally)
         }
+    }
+}
+
+/// A product `C[m, n] = op(A)[m, k] · op(B)[k, n]` as `BLAS.gemm` is called, op being the
+/// identity or the transpose.
+public struct ProductShape: Hashable, Sendable, CustomStringConvertible {
+    public let transposeA: Bool
+    public let transposeB: Bool
+    public let m: Int
+    public let n: Int
+    public let k: Int
+
+    public init(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int) {
+        (self.transposeA, self.transposeB, self.m, self.n, self.k) = (transposeA, transposeB, m, n, k)
+    }
+
+    public var floatingPointOperations: Double { 2 * Double(m) * Double(n) * Double(k) }
+
+    /// "[100, 1024]·[1024, 10]ᵀ": the operands as stored, ᵀ where the product reads one transposed.
+    public var description: String {
+        let a = transposeA ? "[\(k), \(m)]ᵀ" : "[\(m), \(k)]"
+        let b = transposeB ? "[\(n), \(k)]ᵀ" : "[\(k), \(n)]"
+        return a + "·" + b
     }
 }
