@@ -41,7 +41,7 @@ final class CellConfigurationTests: XCTestCase {
         let cases: [(Double, String)] = [
             (0.0005, "5e-4"), (0.1, "1e-1"), (1.0 / 3.0, "3.333333333333333e-1"), (1e15, "1e15"),
             (123456789012345, "123456789012345"), (-0.0, "0"), (1.5e300, "1.5e300"),
-            (5e-324, "5e-324"), (Double.greatestFiniteMagnitude, "1.7976931348623157e308"),
+            (Double.leastNonzeroMagnitude, "5e-324"), (Double.greatestFiniteMagnitude, "1.7976931348623157e308"),
             (-2.5, "-2.5e0"), (1e-8, "1e-8"), (1.5e20, "1.5e20"), (100, "100"), (0.25, "2.5e-1"),
             (1.5, "1.5e0"), (.nan, "\"NaN\""), (-.infinity, "\"-Infinity\""),
         ]
