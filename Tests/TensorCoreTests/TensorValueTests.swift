@@ -11,12 +11,16 @@ final class TensorValueTests: XCTestCase {
         XCTAssertEqual(matmul(a, b).scalars, [58, 64, 139, 154])
     }
 
-    func testTransposedMatrixSwapsRowsAndColumns() {
+    func testTransposedLastTwoAxesSwapsRowsAndColumns() {
         let m = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
-        let t = m.transposedMatrix()
+        let t = m.transposedLastTwoAxes()
         XCTAssertEqual(t.shape, [3, 2])
         XCTAssertEqual(t.scalars, [1, 4, 2, 5, 3, 6])
-        XCTAssertEqual(t.transposedMatrix(), m)
+        XCTAssertEqual(t.transposedLastTwoAxes(), m)
+        // A stack of two such matrices: each transposed on its own.
+        let stack = Tensor(shape: [2, 2, 3], scalars: (1...12).map(Float.init))
+        XCTAssertEqual(stack.transposedLastTwoAxes().shape, [2, 3, 2])
+        XCTAssertEqual(stack.transposedLastTwoAxes().scalars, [1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12])
     }
 
     func testSoftmaxIsStableAndNormalised() {

@@ -176,7 +176,7 @@ enum ConvolutionKernels {
         // Wᵀ `[cout, P]`, so that each chunk's product reads it as stored, as Winograd's input
         // gradient does (docs/DESIGN.md: there it bought a third of the products' time; here,
         // Table 14's stride-2 layer, about 1.5 ms of its 24 ms backward).
-        let filterTransposed = filter.transposedMatrix()
+        let filterTransposed = filter.transposedLastTwoAxes()
         inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
             outputGradient.scalars.withUnsafeBufferPointer { dy in
                 filterTransposed.scalars.withUnsafeBufferPointer { wt in

@@ -108,8 +108,7 @@ enum Winograd {
         // convolution's own layout, so its products read it as stored. Read transposed from the
         // [cin, cout] layout instead, the same products ran at about 60 GFLOP/s a core inside the
         // training step against about 95 for the forward's (`vae-bench --breakdown`, by shape).
-        let transformed = swappingChannelAxes(transformFilter(filter, inputChannels: g.inputChannels, turned: true),
-                                              inputChannels: g.inputChannels, outputChannels: outputChannels)
+        let transformed = transformFilter(filter, inputChannels: g.inputChannels, turned: true).transposedLastTwoAxes()
         return convolve(outputGradient, batch: batch, transformedFilter: transformed, outputChannels: g.inputChannels,
                         dual)
     }
@@ -260,21 +259,6 @@ enum Winograd {
                         let at = h + row * 3 * Lanes.scalarCount
                         store(filterTransform(Lanes.load(at), Lanes.load(at + 4), Lanes.load(at + 8)),
                               to: u + row * 6 * pairs + pair, stride: pairs)
-                    }
-                }
-            }
-        })
-    }
-
-    /// `[36, cin, cout]` → `[36, cout, cin]`: each position's matrix transposed.
-    static func swappingChannelAxes(_ u: Tensor, inputChannels cin: Int, outputChannels cout: Int) -> Tensor {
-        precondition(u.count == 36 * cin * cout, "Winograd: \(u.shape) is not [36, \(cin), \(cout)]")
-        return Tensor(shape: [36, cout, cin], unsafeUninitialized: { swapped in
-            u.scalars.withUnsafeBufferPointer { u in
-                for xi in 0..<36 {
-                    let from = u.baseAddress! + xi * cin * cout, to = swapped.baseAddress! + xi * cin * cout
-                    for i in 0..<cin {
-                        for o in 0..<cout { to[o * cin + i] = from[i * cout + o] }
                     }
                 }
             }

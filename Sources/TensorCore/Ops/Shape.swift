@@ -16,15 +16,20 @@ extension Tensor {
         return (reshaped(to: newShape), { g in g.reshaped(to: shape) })
     }
 
-    /// The matrix `[r, c]` transposed, `[c, r]`: an operand laid out for a product that reads
-    /// it as stored (OpenBLAS runs some products read transposed at well below their rate).
-    public func transposedMatrix() -> Tensor {
-        precondition(rank == 2, "transposedMatrix: \(shape) is not a matrix")
-        let (r, c) = (shape[0], shape[1])
-        return Tensor(shape: [c, r], unsafeUninitialized: { out in
+    /// The last two axes swapped, `[..., r, c]` → `[..., c, r]`: a matrix, or each matrix of a
+    /// stack, transposed. An operand laid out for a product that reads it as stored (OpenBLAS
+    /// runs some products read transposed at well below their rate).
+    public func transposedLastTwoAxes() -> Tensor {
+        precondition(rank >= 2, "transposedLastTwoAxes: \(shape) has fewer than two axes")
+        let (r, c) = (shape[rank - 2], shape[rank - 1])
+        var swapped = shape
+        swapped.swapAt(rank - 2, rank - 1)
+        return Tensor(shape: swapped, unsafeUninitialized: { out in
             scalars.withUnsafeBufferPointer { x in
-                for i in 0..<r {
-                    for j in 0..<c { out[j * r + i] = x[i * c + j] }
+                for base in stride(from: 0, to: x.count, by: max(r * c, 1)) {
+                    for i in 0..<r {
+                        for j in 0..<c { out[base + j * r + i] = x[base + i * c + j] }
+                    }
                 }
             }
         })

@@ -19,11 +19,11 @@ public enum ProductClock {
 
     /// The products of one measurement: their summed time and number, in all and by shape.
     public struct Tally: Sendable {
-        public fileprivate(set) var nanoseconds: UInt64 = 0
-        public fileprivate(set) var calls = 0
         public fileprivate(set) var byShape: [ProductShape: ShapeTally] = [:]
         fileprivate var isRunning = false
 
+        public var nanoseconds: UInt64 { byShape.values.reduce(0) { $0 + $1.nanoseconds } }
+        public var calls: Int { byShape.values.reduce(0) { $0 + $1.calls } }
         public var milliseconds: Double { Double(nanoseconds) / 1e6 }
 
         /// The shapes, the most time first.
@@ -36,6 +36,11 @@ public enum ProductClock {
     public struct ShapeTally: Sendable, Equatable {
         public var nanoseconds: UInt64 = 0
         public var calls = 0
+
+        mutating func add(_ elapsed: UInt64) {
+            nanoseconds += elapsed
+            calls += 1
+        }
 
         /// The rate of these products, in GFLOP/s (2·m·n·k per product).
         public func gigaflops(of shape: ProductShape) -> Double {
@@ -58,12 +63,7 @@ public enum ProductClock {
         let start = DispatchTime.now().uptimeNanoseconds
         product()
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
-        state.locked {
-            $0.nanoseconds += elapsed
-            $0.calls += 1
-            $0.byShape[shape, default: ShapeTally()].nanoseconds += elapsed
-            $0.byShape[shape, default: ShapeTally()].calls += 1
-        }
+        state.locked { $0.byShape[shape, default: ShapeTally()].add(elapsed) }
     }
 
     /// The tally behind a pthread mutex.
