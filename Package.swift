@@ -10,6 +10,15 @@ let kernelSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
 ]
 
+/// The dense layers' product tiles are written for sixteen-lane registers: on x86-64 their
+/// module is compiled with AVX-512F, and `DenseProducts` calls it only where the processor has
+/// it. Elsewhere it compiles without the flag and is never called.
+#if arch(x86_64)
+let avx512Settings: [SwiftSetting] = kernelSettings + [.unsafeFlags(["-Xcc", "-mavx512f"])]
+#else
+let avx512Settings: [SwiftSetting] = kernelSettings
+#endif
+
 let package = Package(
     name: "VAEReproductions",
     platforms: [.macOS(.v14)],
@@ -42,8 +51,11 @@ let package = Package(
         // Seeded random streams shared by data splits and training.
         .target(name: "Randomness", swiftSettings: kernelSettings),
 
+        // The dense layers' matrix products in AVX-512 (used through TensorCore's DenseProducts).
+        .target(name: "AVX512Products", swiftSettings: avx512Settings),
+
         // Numeric core: tensors, the BLAS bridge, differentiable primitives.
-        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CMalloc", "CFloatingPoint", "Randomness"],
+        .target(name: "TensorCore", dependencies: ["AVX512Products", "COpenBLAS", "CMalloc", "CFloatingPoint", "Randomness"],
                 swiftSettings: kernelSettings),
 
         // Layers, losses, distributions and optimizers built on the core.
@@ -145,7 +157,7 @@ let package = Package(
         .target(name: "SmokeTestSupport", path: "Tests/SmokeTestSupport"),
 
         // Depends on vae-bench so the start-up test of the OpenBLAS guard can run the executable.
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "Randomness", "VAEBench"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "AVX512Products", "Randomness", "VAEBench"]),
         .testTarget(name: "NeuralLayersTests", dependencies: ["NeuralLayers", "TensorCore", "Randomness"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "VAEModelsTests", dependencies: ["VAEModels", "NeuralLayers", "TensorCore", "Randomness"],

@@ -16,14 +16,15 @@ public struct Provenance: Codable, Hashable, Sendable {
     }
 
     /// The provenance of this process: the git state of `repository` (the current folder by
-    /// default) and this machine. `openBLASCore` and `blasThreads` come from the numeric
-    /// core, which this target does not link.
-    public static func current(openBLASCore: String, blasThreads: Int?,
+    /// default) and this machine. `openBLASCore`, `blasThreads` and `denseProducts` come from
+    /// the numeric core, which this target does not link.
+    public static func current(openBLASCore: String, blasThreads: Int?, denseProducts: String? = nil,
                                repository: URL? = nil) -> Provenance {
         Provenance(git: gitState(of: repository),
                    machine: MachineDescription(hostname: hostname(), cpuModel: cpuModel(),
                                                coreCount: ProcessInfo.processInfo.activeProcessorCount,
-                                               openBLASCore: openBLASCore, blasThreads: blasThreads))
+                                               openBLASCore: openBLASCore, blasThreads: blasThreads,
+                                               denseProducts: denseProducts))
     }
 
     /// The commit and dirty flag of the repository at `folder`; commit `"unknown"` (and not

@@ -34,13 +34,19 @@ public struct MachineDescription: Codable, Hashable, Sendable {
     /// `OPENBLAS_NUM_THREADS` or a cluster's cores per task can make it differ from
     /// `coreCount`. `nil` in run files written before it was recorded.
     public var blasThreads: Int?
+    /// The kernels of the dense layers' large products (`"AVX-512 tiles"` or `"OpenBLAS"`):
+    /// they sum in different orders, so they too decide the last digits. `nil` in run files
+    /// written before the tiles existed, when every product ran in OpenBLAS.
+    public var denseProducts: String?
 
-    public init(hostname: String, cpuModel: String, coreCount: Int, openBLASCore: String, blasThreads: Int? = nil) {
+    public init(hostname: String, cpuModel: String, coreCount: Int, openBLASCore: String, blasThreads: Int? = nil,
+                denseProducts: String? = nil) {
         self.hostname = hostname
         self.cpuModel = cpuModel
         self.coreCount = coreCount
         self.openBLASCore = openBLASCore
         self.blasThreads = blasThreads
+        self.denseProducts = denseProducts
     }
 }
 

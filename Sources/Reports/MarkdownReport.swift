@@ -52,6 +52,9 @@ public struct RunOrigins: Sendable {
     /// (OpenBLAS threads, or "not recorded" for run files older than the record; runs), most
     /// runs first.
     public var threads: [(String, Int)]
+    /// (the dense layers' product kernels, "OpenBLAS" for run files older than the record;
+    /// runs), most runs first.
+    public var denseProducts: [(String, Int)]
 
     public init(_ records: [RunRecord]) {
         func counted(_ keys: [String]) -> [(String, Int)] {
@@ -62,6 +65,7 @@ public struct RunOrigins: Sendable {
         commits = counted(records.map { String($0.git.commit.prefix(10)) + ($0.git.dirty ? "+dirty" : "") })
         kernels = counted(records.map(\.machine.openBLASCore))
         threads = counted(records.map { $0.machine.blasThreads.map(String.init) ?? "not recorded" })
+        denseProducts = counted(records.map { $0.machine.denseProducts ?? "OpenBLAS" })
     }
 
     /// "110 runs, trained at commit 9a9582fe13 (108), 3cee185706 (2); OpenBLAS core Cooperlake (108),
@@ -72,6 +76,9 @@ public struct RunOrigins: Sendable {
         }
         return "\(runs) run\(runs == 1 ? "" : "s"), trained at commit \(list(commits)); OpenBLAS core \(list(kernels))"
             + "; OpenBLAS threads \(list(threads))"
+            // Said only where some run's dense layers did not run in OpenBLAS: otherwise the
+            // OpenBLAS core above already names every product's kernels.
+            + (denseProducts.map(\.0) == ["OpenBLAS"] ? "" : "; dense-layer products \(list(denseProducts))")
     }
 }
 
@@ -128,7 +135,8 @@ public struct MarkdownReport: Sendable {
             "Commit: \(commit)",
             "Date: \(provenance.date)",
             "Machine: \(machine.hostname), \(machine.cpuModel), \(machine.coreCount) cores, OpenBLAS core \(machine.openBLASCore)"
-                + (machine.blasThreads.map { " on \($0) thread\($0 == 1 ? "" : "s")" } ?? ""),
+                + (machine.blasThreads.map { " on \($0) thread\($0 == 1 ? "" : "s")" } ?? "")
+                + (machine.denseProducts.map { ", dense-layer products in \($0)" } ?? ""),
         ] + (provenance.runOrigins.map { ["Runs: \($0.text)"] } ?? []) + [
             "Training time: \(ProgressReporter.duration(provenance.secondsSpent))",
             "Regenerate with: `\(provenance.command)`",

@@ -19,6 +19,13 @@ struct BenchReport {
         for shape in SgemmShape.trainingShapes {
             record("sgemm_\(shape.name)_gflops", shape.measureGFLOPs(), "sgemm \(shape.name) (GFLOP/s)")
         }
+        // The dense layers' products in our AVX-512 tiles, the same shapes (where they are used).
+        if DenseProducts.kernels == .avx512Tiles {
+            for shape in SgemmShape.trainingShapes where shape.m == 100 {
+                record("tiles_\(shape.name)_gflops", shape.measureGFLOPs(inTiles: true),
+                       "AVX-512 tiles \(shape.name) (GFLOP/s)")
+            }
+        }
         if let parse = mnistParseTiming() {
             record("mnist_train_parse_ms", parse.milliseconds, "parse MNIST train, 60,000 images (ms)")
             record("mnist_train_bytes_mb", parse.megabytes, "MNIST train kept as bytes (MB)")
@@ -77,7 +84,8 @@ struct BenchReport {
 
     func write(to folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var object: [String: Any] = ["blas_core": status.core, "threads": status.threads]
+        var object: [String: Any] = ["blas_core": status.core, "threads": status.threads,
+                                     "dense_products": DenseProducts.kernels.rawValue]
         for figure in figures { object[figure.key] = (figure.value * 1000).rounded() / 1000 }
         if !notes.isEmpty { object["notes"] = notes }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
@@ -99,8 +107,9 @@ struct SgemmShape {
         SgemmShape(m: 7840, n: 64, k: 576),     // 3×3×64 convolution on 10 images, im2col
     ]
 
-    /// Best of several timed repetitions after one warm-up.
-    func measureGFLOPs() -> Double {
+    /// Best of several timed repetitions after one warm-up, in OpenBLAS or (`inTiles`) through
+    /// `DenseProducts`, which takes these shapes to the AVX-512 tiles where it uses them.
+    func measureGFLOPs(inTiles: Bool = false) -> Double {
         let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: k * n)
         var c = [Float](repeating: 0, count: m * n)
         let flops = 2.0 * Double(m * n * k)
@@ -109,7 +118,11 @@ struct SgemmShape {
         for round in 0..<4 {
             let start = DispatchTime.now().uptimeNanoseconds
             for _ in 0..<repetitions {
-                BLAS.gemm(m: m, n: n, k: k, a, lda: k, b, ldb: n, &c, ldc: n)
+                if inTiles {
+                    DenseProducts.gemm(m: m, n: n, k: k, a, lda: k, b, ldb: n, &c, ldc: n)
+                } else {
+                    BLAS.gemm(m: m, n: n, k: k, a, lda: k, b, ldb: n, &c, ldc: n)
+                }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             if round > 0 { best = min(best, seconds / Double(repetitions)) }

@@ -20,7 +20,7 @@ struct VAEBench: ParsableCommand {
     @Flag(help: "Print the OpenBLAS kernels in use and exit.")
     var blasCore = false
 
-    @Flag(help: "Print where the time of the dense and the convolutional training steps goes (and the memory-bound floor of the optimiser sweep, and the convolutional model's layers one at a time), and exit.")
+    @Flag(help: "Print where the time of the dense and the convolutional training steps goes (the phases and the products by shape, and the memory-bound floor of the optimiser sweep, and the convolutional model's layers one at a time), and exit.")
     var breakdown = false
 
     @Flag(help: "Print the OpenBLAS kernels and configuration at start-up.")

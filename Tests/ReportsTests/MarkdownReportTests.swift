@@ -29,6 +29,35 @@ final class MarkdownReportTests: XCTestCase {
                        "1 run, trained at commit aaaaaaaaaa; OpenBLAS core Cooperlake; OpenBLAS threads 2")
     }
 
+    func testProvenanceNamesTheDenseProductKernelsWhereSomeRunDidNotUseOpenBLAS() {
+        func run(seed: UInt64, denseProducts: String?) -> RunRecord {
+            RunRecord(configuration: CellConfiguration(section: "s", dataset: "mnist", model: "SS_D", setting: "x",
+                                                       seed: seed, profile: .quick),
+                      status: .completed, metrics: [:], history: [:], epochs: 1, seconds: 1,
+                      git: GitState(commit: "aaaaaaaaaaaa", dirty: false),
+                      machine: MachineDescription(hostname: "vm", cpuModel: "EPYC", coreCount: 2, openBLASCore: "Cooperlake",
+                                                  blasThreads: 2, denseProducts: denseProducts),
+                      date: "2026-12-02T12:00:00Z", seeds: [:])
+        }
+        let mixed = [run(seed: 1, denseProducts: "AVX-512 tiles"), run(seed: 2, denseProducts: nil),
+                     run(seed: 3, denseProducts: "OpenBLAS")]
+        XCTAssertEqual(RunOrigins(mixed).text,
+                       "3 runs, trained at commit aaaaaaaaaa; OpenBLAS core Cooperlake; OpenBLAS threads 2; "
+                       + "dense-layer products OpenBLAS (2), AVX-512 tiles (1)")
+        // Runs from before the record and runs told to use OpenBLAS read as before.
+        XCTAssertEqual(RunOrigins(Array(mixed.dropFirst())).text,
+                       "2 runs, trained at commit aaaaaaaaaa; OpenBLAS core Cooperlake; OpenBLAS threads 2")
+
+        var provenance = reportsTestProvenance
+        provenance.machine.denseProducts = "AVX-512 tiles"
+        var report = MarkdownReport(title: "t")
+        report.provenance(ReportProvenance(profile: .quick, seedsPerCell: 1, provenance: provenance,
+                                           date: "2026-12-02T00:00:00Z", runs: mixed, command: "make figures"))
+        XCTAssertTrue(report.markdown.contains(
+            "- Machine: node7, Test CPU @ 2.0GHz, 16 cores, OpenBLAS core Haswell on 16 threads, dense-layer products in AVX-512 tiles\n"),
+            report.markdown)
+    }
+
     func testReportText() throws {
         var report = MarkdownReport(title: "Semi-supervised VAE: Table 2")
         report.paragraph("Error rates on MNIST with 100 labels.\n")

@@ -54,6 +54,41 @@ final class OpenBLASCoreTests: XCTestCase {
         XCTAssertTrue(output.contains("subnormals flushed to zero"), output)
     }
 
+    /// `VAE_DENSE_PRODUCTS` chooses the dense layers' product kernels, which the start-up line
+    /// names; a value that is neither choice stops the executable with a message naming it.
+    func testTheDenseProductsSettingIsHonouredAndAWrongValueRefused() throws {
+        let executable = productsDirectory.appendingPathComponent("vae-bench")
+        guard FileManager.default.fileExists(atPath: executable.path) else {
+            throw XCTSkip("vae-bench not built next to the tests (build all products first)")
+        }
+        func blasCore(denseProducts: String) throws -> (status: Int32, output: String, error: String) {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["--blas-core"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["VAE_DENSE_PRODUCTS"] = denseProducts
+            process.environment = environment
+            let output = Pipe(), error = Pipe()
+            process.standardOutput = output
+            process.standardError = error
+            try process.run()
+            process.waitUntilExit()
+            return (process.terminationStatus,
+                    String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                    String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        }
+        let openBLAS = try blasCore(denseProducts: "OpenBLAS")
+        XCTAssertEqual(openBLAS.status, 0)
+        XCTAssertTrue(openBLAS.output.contains("dense layers' large products in OpenBLAS"), openBLAS.output)
+        let tiles = try blasCore(denseProducts: "tiles")
+        XCTAssertEqual(tiles.status, 0)
+        let expected = DenseProducts.hasAVX512(cpuFlags: OpenBLASCore.cpuFlags()) ? "AVX-512 tiles" : "OpenBLAS"
+        XCTAssertTrue(tiles.output.contains("dense layers' large products in \(expected)"), tiles.output)
+        let wrong = try blasCore(denseProducts: "fast")
+        XCTAssertEqual(wrong.status, 2)
+        XCTAssertTrue(wrong.error.contains("VAE_DENSE_PRODUCTS=fast is neither 'tiles' nor 'openblas'"), wrong.error)
+    }
+
     /// The build folder holding the test bundle, where SwiftPM also puts the executables.
     private var productsDirectory: URL {
         #if os(macOS)

@@ -146,7 +146,8 @@ public struct SectionDriver {
         try paths.checkWritable()
         let store = RunStore(root: paths.runs, cacheRoot: paths.root.appendingPathComponent(".cache/runs"))
         store.removeStaleTemporaries(section: section)
-        let provenance = Provenance.current(openBLASCore: blas.core, blasThreads: blas.threads, repository: paths.root)
+        let provenance = Provenance.current(openBLASCore: blas.core, blasThreads: blas.threads,
+                                            denseProducts: DenseProducts.kernels.rawValue, repository: paths.root)
         let published = paths.results.appendingPathComponent(section)
         let scratch = paths.results.appendingPathComponent("scratch").appendingPathComponent(profile.rawValue)
             .appendingPathComponent(section)

@@ -17,8 +17,8 @@ public func matmul(_ input: Tensor, _ weight: Tensor) -> Tensor {
     return Tensor(shape: outShape, unsafeUninitialized: { out in
         input.scalars.withUnsafeBufferPointer { a in
             weight.scalars.withUnsafeBufferPointer { b in
-                BLAS.gemm(m: m, n: n, k: k, a.baseAddress!, lda: k, b.baseAddress!, ldb: n,
-                          out.baseAddress!, ldc: n)
+                DenseProducts.gemm(m: m, n: n, k: k, a.baseAddress!, lda: k, b.baseAddress!, ldb: n,
+                                   out.baseAddress!, ldc: n)
             }
         }
     })
@@ -36,8 +36,8 @@ func vjpMatmul(_ input: Tensor, _ weight: Tensor)
         let dInput = Tensor(shape: input.shape, unsafeUninitialized: { out in
             gradient.scalars.withUnsafeBufferPointer { g in
                 weight.scalars.withUnsafeBufferPointer { w in
-                    BLAS.gemm(transposeB: true, m: m, n: k, k: n, g.baseAddress!, lda: n,
-                              w.baseAddress!, ldb: n, out.baseAddress!, ldc: k)
+                    DenseProducts.gemm(transposeB: true, m: m, n: k, k: n, g.baseAddress!, lda: n,
+                                       w.baseAddress!, ldb: n, out.baseAddress!, ldc: k)
                 }
             }
         })
@@ -45,8 +45,8 @@ func vjpMatmul(_ input: Tensor, _ weight: Tensor)
         let dWeight = Tensor(shape: weight.shape, unsafeUninitialized: { out in
             input.scalars.withUnsafeBufferPointer { a in
                 gradient.scalars.withUnsafeBufferPointer { g in
-                    BLAS.gemm(transposeA: true, m: k, n: n, k: m, a.baseAddress!, lda: k,
-                              g.baseAddress!, ldb: n, out.baseAddress!, ldc: n)
+                    DenseProducts.gemm(transposeA: true, m: k, n: n, k: m, a.baseAddress!, lda: k,
+                                       g.baseAddress!, ldb: n, out.baseAddress!, ldc: n)
                 }
             }
         })
@@ -69,8 +69,8 @@ func vjpMatmulWeight(_ input: Tensor, _ weight: Tensor)
         return Tensor(shape: weight.shape, unsafeUninitialized: { out in
             input.scalars.withUnsafeBufferPointer { a in
                 gradient.scalars.withUnsafeBufferPointer { g in
-                    BLAS.gemm(transposeA: true, m: k, n: n, k: m, a.baseAddress!, lda: k,
-                              g.baseAddress!, ldb: n, out.baseAddress!, ldc: n)
+                    DenseProducts.gemm(transposeA: true, m: k, n: n, k: m, a.baseAddress!, lda: k,
+                                       g.baseAddress!, ldb: n, out.baseAddress!, ldc: n)
                 }
             }
         })

@@ -61,6 +61,7 @@ public enum OpenBLASCore {
             var text = "OpenBLAS core \(core), \(threads) thread\(threads == 1 ? "" : "s")"
             if let from = correctedFrom { text += " (corrected from \(from) by OPENBLAS_CORETYPE)" }
             text += subnormalsFlushToZero ? ", subnormals flushed to zero" : ", subnormals kept"
+            text += "; dense layers' large products in \(DenseProducts.kernels.rawValue)"
             return text
         }
     }

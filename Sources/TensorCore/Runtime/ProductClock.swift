@@ -5,8 +5,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Wall time spent inside OpenBLAS's matrix products while it runs, summed over every
-/// `BLAS.gemm` call and by the products' shapes: how `vae-bench --breakdown` splits a training
+/// Wall time spent inside the matrix products while it runs (OpenBLAS's, and the dense layers'
+/// AVX-512 tiles of `DenseProducts`), summed over every call and by the products' shapes: how `vae-bench --breakdown` splits a training
 /// step into the products and everything else (our passes, AD's bookkeeping), and which products
 /// run below the machine's rate. Off unless a measurement is under way; each product then costs
 /// two clock reads and a dictionary update, and otherwise one uncontended lock (tens of
