@@ -38,13 +38,18 @@ public func parallelPartResults<Result>(count: Int, minimumPerThread: Int = 1 <<
     }
 }
 
-/// `body(0)`, …, `body(parts − 1)` on libdispatch's worker threads and the caller, returning when
-/// all have run: `DispatchQueue.concurrentPerform`, with each worker computing in the caller's
-/// floating-point mode (`SubnormalFlushing`). Pool threads keep whatever mode they were created
-/// with, so without this a pass would flush subnormals in one part and keep them in another.
-/// Every parallel pass of the project goes through here.
-@inlinable
+/// `body(0)`, …, `body(parts − 1)` on worker threads and the caller, returning when all have
+/// run, each part in the caller's floating-point mode (`SubnormalFlushing`). One part per core
+/// goes to `ProductWorkers` (spinning helpers, which libdispatch's sleeping workers are not:
+/// docs/DESIGN.md); other part counts (the t-SNE's force chunks) to
+/// `DispatchQueue.concurrentPerform`, whose pool threads keep whatever mode they were created
+/// with, so that the mode is set per part. Every parallel pass of the project goes through here.
 public func concurrentParts(_ parts: Int, _ body: (Int) -> Void) {
+    let workers = ProductWorkers.shared
+    if parts == workers.helpers + 1, parts > 1 {
+        workers.run(body)
+        return
+    }
     let flushes = SubnormalFlushing.isOnForThisThread
     DispatchQueue.concurrentPerform(iterations: parts) { part in
         if SubnormalFlushing.isOnForThisThread != flushes { SubnormalFlushing.setForThisThread(flushes) }

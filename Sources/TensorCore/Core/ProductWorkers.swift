@@ -4,8 +4,9 @@ import Synchronization
 #endif
 import Foundation
 
-/// Threads that run parts of the dense layers' products (`DenseProducts`) beside the calling
-/// thread, and spin for a while after each part before they sleep.
+/// Threads that run parts of the dense layers' products (`DenseProducts`), and of every other
+/// pass split one part per core (`concurrentParts`), beside the calling thread, and spin for a
+/// while after each part before they sleep.
 ///
 /// Why not `concurrentParts` (libdispatch): its worker sleeps between calls, and on this
 /// shared machine the calling thread often ran both halves of a product itself before the
@@ -98,9 +99,10 @@ final class ProductWorkers: @unchecked Sendable {
         }
     }
     #else
-    private init(helpers: Int) { self.helpers = max(0, helpers) }
+    /// Elsewhere (without `Synchronization`'s atomics before macOS 15) there are no workers:
+    /// `concurrentParts` keeps libdispatch, and the tiles (Linux on x86-64 only) never run.
+    private init(helpers: Int) { self.helpers = 0 }
 
-    /// Elsewhere (the tiles run only on Linux on x86-64) the parts go to `concurrentParts`.
-    func run(_ body: (Int) -> Void) { concurrentParts(helpers + 1, body) }
+    func run(_ body: (Int) -> Void) { body(0) }
     #endif
 }
