@@ -7,7 +7,7 @@
 // [1024, 1024] weight. OpenBLAS copies ("packs") the 4 MB weight into its panel layout for
 // every product and zeroes each weight gradient before accumulating into it; at m = 100 that
 // traffic is a fifth of the work, and `vae-bench --breakdown` timed its products inside the
-// step at 88–135 GFLOP/s on two cores, against 226 for the cores' multiply-adds alone. These
+// step at 88–155 GFLOP/s on two cores, against 226 for the cores' multiply-adds alone. These
 // tiles read both operands as stored (rows of the weight are contiguous in the direction each
 // product walks) and write each output once. docs/DESIGN.md has the measurements.
 //

@@ -99,11 +99,11 @@ public enum DenseProducts {
         return true
     }
 
-    /// `body` on consecutive runs of `0..<units`, one per core (`ProductWorkers`).
+    /// `body` on consecutive runs of `0..<units`, one per core (`concurrentParts`, which hands
+    /// one part per core to `ProductWorkers`).
     private static func splitting(units: Int, _ body: (Range<Int>) -> Void) {
-        let workers = ProductWorkers.shared
-        let parts = workers.helpers + 1
-        guard parts > 1, units >= parts else { return body(0..<units) }
-        workers.run { part in body(units * part / parts..<units * (part + 1) / parts) }
+        let parts = min(ParallelismConfiguration.threads, units)
+        guard parts > 1 else { return body(0..<units) }
+        concurrentParts(parts) { part in body(units * part / parts..<units * (part + 1) / parts) }
     }
 }

@@ -4,11 +4,11 @@ import Synchronization
 #endif
 import Foundation
 
-/// Threads that run parts of the dense layers' products (`DenseProducts`), and of every other
-/// pass split one part per core (`concurrentParts`), beside the calling thread, and spin for a
-/// while after each part before they sleep.
+/// Threads that run the parts of every pass split one part per core (`concurrentParts`: the
+/// dense layers' products, the optimisers' sweeps, the convolutions' per-core runs) beside the
+/// calling thread, and spin for a while after each part before they sleep.
 ///
-/// Why not `concurrentParts` (libdispatch): its worker sleeps between calls, and on this
+/// Why not libdispatch (`concurrentPerform`): its worker sleeps between calls, and on this
 /// shared machine the calling thread often ran both halves of a product itself before the
 /// woken worker started, so that the median product ran at about one core's rate (a 100 × 1024
 /// × 784 product: medians of 72–103 GFLOP/s through `concurrentPerform` against 140–192 on a
