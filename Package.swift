@@ -47,12 +47,13 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CFloatingPoint"),
+        .systemLibrary(name: "CStreamingStores"),
 
         // Seeded random streams shared by data splits and training.
         .target(name: "Randomness", swiftSettings: kernelSettings),
 
         // The dense layers' matrix products in AVX-512 (used through TensorCore's DenseProducts).
-        .target(name: "AVX512Products", swiftSettings: avx512Settings),
+        .target(name: "AVX512Products", dependencies: ["CStreamingStores"], swiftSettings: avx512Settings),
 
         // Numeric core: tensors, the BLAS bridge, differentiable primitives.
         .target(name: "TensorCore", dependencies: ["AVX512Products", "COpenBLAS", "CMalloc", "CFloatingPoint", "Randomness"],

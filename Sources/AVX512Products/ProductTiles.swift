@@ -14,6 +14,8 @@
 // Each output element is summed by one tile in a fixed order, whatever rows or columns a
 // caller's thread is given, so the result does not depend on how the work is split.
 
+import CStreamingStores
+
 /// Sixteen lanes of `pointer`, unaligned.
 @inline(__always)
 private func lanes(_ pointer: UnsafePointer<Float>) -> SIMD16<Float> {
@@ -106,11 +108,21 @@ public func dotProductTiles(_ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePoin
 /// cache while they are reused. A tile's sums are stored between depth blocks and resumed from
 /// memory, which leaves the order of the additions, and so the result, as without blocks.
 /// Nothing is zeroed first. `rows` must hold a multiple of four and `columns` of sixteen.
+///
+/// `streamingOutput` writes the finished sums with streaming stores, which neither read C's
+/// cache lines first nor keep them: for a weight gradient, which nothing reads until the
+/// optimiser sweeps every gradient after the backward pass, by when it has left the core's
+/// caches anyway. That halves the product's memory traffic for C (docs/DESIGN.md). The values
+/// are those of ordinary stores. C must then be 16-byte aligned with `ldc` a multiple of four
+/// (as a Swift array's elements are); otherwise the stores are ordinary.
 public func rowCombinationTiles(_ a: UnsafePointer<Float>, rowStride: Int, depthStride: Int,
                                 _ b: UnsafePointer<Float>, ldb: Int,
                                 _ c: UnsafeMutablePointer<Float>, ldc: Int,
-                                rows: Range<Int>, columns: Range<Int>, depth: Int) {
+                                rows: Range<Int>, columns: Range<Int>, depth: Int,
+                                streamingOutput: Bool = false) {
     precondition(rows.count % 4 == 0 && columns.count % 16 == 0, "rowCombinationTiles: rows in fours, columns in sixteens")
+    let streams = streamingOutput && Int(bitPattern: c) % 16 == 0 && ldc % 4 == 0
+    defer { if streams { vae_streaming_stores_fence() } }
     var firstRow = rows.lowerBound
     while firstRow < rows.upperBound {
         let lastRow = min(firstRow + rowBlock, rows.upperBound)
@@ -118,7 +130,8 @@ public func rowCombinationTiles(_ a: UnsafePointer<Float>, rowStride: Int, depth
         repeat {
             let end = min(start + depthBlock, depth)
             rowCombinationBlock(a, rowStride: rowStride, depthStride: depthStride, b, ldb: ldb, c, ldc: ldc,
-                                rows: firstRow..<lastRow, columns: columns, depths: start..<end)
+                                rows: firstRow..<lastRow, columns: columns, depths: start..<end,
+                                streams: streams && end == depth)
             start = end
         } while start < depth
         firstRow = lastRow
@@ -134,12 +147,12 @@ let depthBlock = 256
 let rowBlock = 128
 
 /// `rowCombinationTiles` over `depths` only: adds their terms to C, or writes C where `depths`
-/// starts at zero.
+/// starts at zero; the 64-column tiles with streaming stores where `streams` (the last block).
 @inline(__always)
 private func rowCombinationBlock(_ a: UnsafePointer<Float>, rowStride: Int, depthStride: Int,
                                  _ b: UnsafePointer<Float>, ldb: Int,
                                  _ c: UnsafeMutablePointer<Float>, ldc: Int,
-                                 rows: Range<Int>, columns: Range<Int>, depths: Range<Int>) {
+                                 rows: Range<Int>, columns: Range<Int>, depths: Range<Int>, streams: Bool) {
     let resumes = depths.lowerBound > 0
     @inline(__always) func resumed(_ pointer: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
         resumes ? lanes(pointer) : SIMD16<Float>()
@@ -167,10 +180,21 @@ private func rowCombinationBlock(_ a: UnsafePointer<Float>, rowStride: Int, dept
                 row += ldb
                 offset += depthStride
             }
-            store(s00, c0); store(s01, c0 + 16); store(s02, c0 + 32); store(s03, c0 + 48)
-            store(s10, c1); store(s11, c1 + 16); store(s12, c1 + 32); store(s13, c1 + 48)
-            store(s20, c2); store(s21, c2 + 16); store(s22, c2 + 32); store(s23, c2 + 48)
-            store(s30, c3); store(s31, c3 + 16); store(s32, c3 + 32); store(s33, c3 + 48)
+            if streams {
+                vae_stream_store16(c0, s00); vae_stream_store16(c0 + 16, s01)
+                vae_stream_store16(c0 + 32, s02); vae_stream_store16(c0 + 48, s03)
+                vae_stream_store16(c1, s10); vae_stream_store16(c1 + 16, s11)
+                vae_stream_store16(c1 + 32, s12); vae_stream_store16(c1 + 48, s13)
+                vae_stream_store16(c2, s20); vae_stream_store16(c2 + 16, s21)
+                vae_stream_store16(c2 + 32, s22); vae_stream_store16(c2 + 48, s23)
+                vae_stream_store16(c3, s30); vae_stream_store16(c3 + 16, s31)
+                vae_stream_store16(c3 + 32, s32); vae_stream_store16(c3 + 48, s33)
+            } else {
+                store(s00, c0); store(s01, c0 + 16); store(s02, c0 + 32); store(s03, c0 + 48)
+                store(s10, c1); store(s11, c1 + 16); store(s12, c1 + 32); store(s13, c1 + 48)
+                store(s20, c2); store(s21, c2 + 16); store(s22, c2 + 32); store(s23, c2 + 48)
+                store(s30, c3); store(s31, c3 + 16); store(s32, c3 + 32); store(s33, c3 + 48)
+            }
             i += 4
         }
         j += 64

@@ -172,6 +172,39 @@ extension DenseProductsTests {
         }
     }
 
+    /// Streaming stores (a weight gradient's) write the same bits as ordinary ones: over three
+    /// depth blocks, of which only the last is streamed and the first two are resumed from C,
+    /// with the sixteen-wide strips after the sixty-four-wide tiles, and at a C that is not
+    /// 16-byte aligned (where the tiles fall back to ordinary stores).
+    func testStreamedOutputsAreTheBitsOfStoredOnes() throws {
+        try skipWithoutAVX512()
+        var generator = SeededGenerator(seed: 16)
+        let (m, n, k) = (136, 80, 600)
+        for transposeA in [false, true] {
+            let a = random(m, k, &generator), b = random(k, n, &generator)
+            var stored = [Float](repeating: .nan, count: m * n)
+            tiles(a, b, transposeA: transposeA, transposeB: false, m: m, n: n, k: k, into: &stored)
+            for misalignment in [0, 1] {
+                var streamed = [Float](repeating: .nan, count: m * n + 1)
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        streamed.withUnsafeMutableBufferPointer { c in
+                            let output = c.baseAddress! + misalignment
+                            if misalignment == 0 {
+                                XCTAssertEqual(Int(bitPattern: output) % 16, 0, "an array's elements: the streamed path")
+                            }
+                            rowCombinationTiles(a.baseAddress!, rowStride: transposeA ? 1 : k, depthStride: transposeA ? m : 1,
+                                                b.baseAddress!, ldb: n, output, ldc: n, rows: 0..<m, columns: 0..<n,
+                                                depth: k, streamingOutput: true)
+                        }
+                    }
+                }
+                XCTAssertEqual(Array(streamed[misalignment..<(misalignment + m * n)]).map(\.bitPattern), stored.map(\.bitPattern),
+                               "Aᵀ \(transposeA), C misaligned by \(misalignment) floats")
+            }
+        }
+    }
+
     /// `matmul` and both its gradients at the size of a dense layer, through the tiles, against
     /// OpenBLAS's products of the same operands.
     func testADenseLayerAndItsGradientsThroughTheTilesMatchOpenBLAS() throws {

@@ -47,12 +47,16 @@ public enum DenseProducts {
     public static let minimumMultiplyAdds = 1 << 22
 
     /// C = op(A) · op(B) with op as in `BLAS.gemm` (alpha 1, beta 0: C is overwritten).
+    ///
+    /// `streamingOutput` says C will not be read soon (a weight gradient, which waits for the
+    /// optimiser until the backward pass is over): the tiles then write Aᵀ·B with streaming
+    /// stores that bypass the caches (`rowCombinationTiles`). The values are the same either way.
     public static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
                             _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-                            _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+                            _ c: UnsafeMutablePointer<Float>, ldc: Int, streamingOutput: Bool = false) {
         if kernels == .avx512Tiles,
            tilesProduct(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                        a, lda: lda, b, ldb: ldb, c, ldc: ldc) {
+                        a, lda: lda, b, ldb: ldb, c, ldc: ldc, streamingOutput: streamingOutput) {
             return
         }
         BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
@@ -65,7 +69,7 @@ public enum DenseProducts {
     /// same on any number of cores.
     static func tilesProduct(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                              _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-                             _ c: UnsafeMutablePointer<Float>, ldc: Int) -> Bool {
+                             _ c: UnsafeMutablePointer<Float>, ldc: Int, streamingOutput: Bool = false) -> Bool {
         guard m * n * k >= minimumMultiplyAdds, m % 4 == 0 else { return false }
         let shape = ProductShape(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k)
         switch (transposeA, transposeB) {
@@ -90,7 +94,8 @@ public enum DenseProducts {
             ProductClock.time(shape) {
                 splitting(units: m / 4) { parts in
                     rowCombinationTiles(a, rowStride: 1, depthStride: lda, b, ldb: ldb, c, ldc: ldc,
-                                        rows: parts.lowerBound * 4..<parts.upperBound * 4, columns: 0..<n, depth: k)
+                                        rows: parts.lowerBound * 4..<parts.upperBound * 4, columns: 0..<n, depth: k,
+                                        streamingOutput: streamingOutput)
                 }
             }
         case (true, true):

@@ -41,12 +41,13 @@ func vjpMatmul(_ input: Tensor, _ weight: Tensor)
                 }
             }
         })
-        // dW = inputᵀ · dOut
+        // dW = inputᵀ · dOut, streamed past the caches: the optimiser reads it after the
+        // whole backward pass (`DenseProducts.gemm`)
         let dWeight = Tensor(shape: weight.shape, unsafeUninitialized: { out in
             input.scalars.withUnsafeBufferPointer { a in
                 gradient.scalars.withUnsafeBufferPointer { g in
                     DenseProducts.gemm(transposeA: true, m: k, n: n, k: m, a.baseAddress!, lda: k,
-                                       g.baseAddress!, ldb: n, out.baseAddress!, ldc: n)
+                                       g.baseAddress!, ldb: n, out.baseAddress!, ldc: n, streamingOutput: true)
                 }
             }
         })
@@ -65,12 +66,12 @@ func vjpMatmulWeight(_ input: Tensor, _ weight: Tensor)
     return (value, { gradient in
         let k = weight.shape[0], n = weight.shape[1]
         let m = input.count / k
-        // dW = inputᵀ · dOut
+        // dW = inputᵀ · dOut, streamed (as in `vjpMatmul`)
         return Tensor(shape: weight.shape, unsafeUninitialized: { out in
             input.scalars.withUnsafeBufferPointer { a in
                 gradient.scalars.withUnsafeBufferPointer { g in
                     DenseProducts.gemm(transposeA: true, m: k, n: n, k: m, a.baseAddress!, lda: k,
-                                       g.baseAddress!, ldb: n, out.baseAddress!, ldc: n)
+                                       g.baseAddress!, ldb: n, out.baseAddress!, ldc: n, streamingOutput: true)
                 }
             }
         })
