@@ -118,7 +118,7 @@ final class DenseProductsTests: XCTestCase {
         }
     }
 
-    func testLargeFittingProductsGoToTheTilesAndTheRestToOpenBLAS() throws {
+    func testFittingProductsGoToTheTilesAndTheRestToOpenBLAS() throws {
         try skipWithoutAVX512()
         var generator = SeededGenerator(seed: 13)
         func routed(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int) -> Bool {
@@ -138,7 +138,13 @@ final class DenseProductsTests: XCTestCase {
         XCTAssertTrue(routed(false, false, 100, 1024, 1024))
         XCTAssertTrue(routed(false, true, 100, 1024, 1024))
         XCTAssertTrue(routed(true, false, 1024, 1024, 100))
-        XCTAssertFalse(routed(false, false, 100, 10, 1024), "a head: below the size, and 10 columns do not fill a strip")
+        // A classifier head 1024 → 10 and a 2-D latent's layer: small, through transposed copies.
+        XCTAssertTrue(routed(false, false, 100, 10, 1024))
+        XCTAssertTrue(routed(false, true, 100, 1024, 10))
+        XCTAssertTrue(routed(true, false, 1024, 10, 100))
+        XCTAssertTrue(routed(false, true, 100, 1024, 2))
+        XCTAssertFalse(routed(false, false, 100, 10, 12544), "a large narrow product stays with OpenBLAS's threads")
+        XCTAssertFalse(routed(false, true, 100, 10, 2), "short depth and a narrow output")
         XCTAssertFalse(routed(false, false, 98, 1024, 1024), "98 rows are not whole tiles")
         XCTAssertFalse(routed(true, true, 128, 128, 512), "Aᵀ·Bᵀ has no tiles")
     }
@@ -168,6 +174,41 @@ extension DenseProductsTests {
                     for p in 0..<k { chain.addProduct(transposeA ? a[p * m + i] : a[i * k + p], b[p * n + j]) }
                     XCTAssertEqual(c[i * n + j].bitPattern, chain.bitPattern, "(\(i), \(j)), Aᵀ \(transposeA)")
                 }
+            }
+        }
+    }
+
+    /// Small products with a side narrower than the tiles (a head's forward and gradients, a
+    /// short depth) go through a transposed copy of the narrow operand: the exact sums of
+    /// integer matrices, for widths that leave a zero-padded row or column, and C with a row
+    /// stride wider than its columns (its other values untouched).
+    func testNarrowProductsGiveTheExactSumsThroughTransposedCopies() throws {
+        try skipWithoutAVX512()
+        var generator = SeededGenerator(seed: 17)
+        let cases: [(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int)] = [
+            (false, true, 12, 48, 3), (false, true, 100, 1024, 2), (false, true, 8, 16, 10),
+            (false, false, 12, 10, 37), (false, false, 8, 2, 64), (false, false, 100, 7, 1024),
+            (true, false, 32, 10, 20), (true, false, 1024, 2, 100), (true, false, 48, 5, 7),
+        ]
+        for (transposeA, transposeB, m, n, k) in cases {
+            let a = integers(m, k, &generator), b = integers(k, n, &generator)
+            let ldc = n + 3
+            var c = [Float](repeating: .nan, count: m * ldc)
+            let routed = a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        DenseProducts.tilesProduct(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                                   a.baseAddress!, lda: transposeA ? m : k, b.baseAddress!,
+                                                   ldb: transposeB ? k : n, c.baseAddress!, ldc: ldc)
+                    }
+                }
+            }
+            let name = "op(A)ᵀ \(transposeA), op(B)ᵀ \(transposeB), \(m)×\(n)×\(k)"
+            XCTAssertTrue(routed, name)
+            let exact = reference(a, b, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k)
+            for i in 0..<m {
+                XCTAssertEqual(Array(c[(i * ldc)..<(i * ldc + n)]), exact[(i * n)..<(i * n + n)].map(Float.init), "\(name), row \(i)")
+                XCTAssertTrue(c[(i * ldc + n)..<(i * ldc + ldc)].allSatisfy(\.isNaN), "\(name), row \(i): past the columns")
             }
         }
     }

@@ -2,8 +2,9 @@ import AVX512Products
 import Foundation
 
 /// The matrix products of a dense layer (`matmul` and its two gradients): our AVX-512 tiles
-/// (the `AVX512Products` module) where the processor has AVX-512F and the product is large and
-/// fits their tiles, OpenBLAS otherwise.
+/// (the `AVX512Products` module) where the processor has AVX-512F and the product fits their
+/// tiles (directly, or for small products through a transposed copy of a narrow operand),
+/// OpenBLAS otherwise.
 ///
 /// The tiles read the weight as stored where OpenBLAS packs it again for every product; at a
 /// batch of 100 they ran the dense step's large products at 135–155 GFLOP/s inside the step
@@ -42,9 +43,9 @@ public enum DenseProducts {
         ["avx512f", "avx2", "fma", "f16c"].allSatisfy(cpuFlags.contains)
     }
 
-    /// Products below this many multiply-adds stay with OpenBLAS: the heads and small layers,
-    /// where a thread hand-off would cost more than the packing the tiles save.
-    public static let minimumMultiplyAdds = 1 << 22
+    /// Products of at least this many multiply-adds are split over the cores; smaller ones (the
+    /// heads, small layers) run on the calling thread.
+    public static let splitMultiplyAdds = 1 << 22
 
     /// C = op(A) · op(B) with op as in `BLAS.gemm` (alpha 1, beta 0: C is overwritten).
     ///
@@ -63,50 +64,112 @@ public enum DenseProducts {
                   a, lda: lda, b, ldb: ldb, c, ldc: ldc)
     }
 
-    /// The product with the AVX-512 tiles, split over the cores; false (and nothing written)
-    /// where the product is small, does not fit the tiles, or is Aᵀ·Bᵀ. Each output element is
-    /// summed on one thread in an order that does not depend on the split, so the result is the
-    /// same on any number of cores.
+    /// The product with the AVX-512 tiles; false (and nothing written) where it does not fit
+    /// them (below) or is Aᵀ·Bᵀ. Products of at least `splitMultiplyAdds` are split over the
+    /// cores; smaller ones run on the calling thread, where a hand-off would cost more than
+    /// their work. Each output element is summed on one thread in an order that does not depend
+    /// on the split, so the result is the same on any number of cores.
+    ///
+    /// The tiles take rows in fours and columns in sixteens (fours for A·Bᵀ, whose sums run
+    /// sixteen lanes deep). A small product with a side narrower than that (a classifier's
+    /// 10 columns, a 2-D latent's 2) goes through a transposed copy of its narrow operand, a
+    /// few thousand values: in OpenBLAS these heads ran at 3–20 GFLOP/s inside the dense step
+    /// and took about as long as two of its 1024 × 1024 products.
     static func tilesProduct(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                              _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
                              _ c: UnsafeMutablePointer<Float>, ldc: Int, streamingOutput: Bool = false) -> Bool {
-        guard m * n * k >= minimumMultiplyAdds, m % 4 == 0 else { return false }
+        let large = m * n * k >= splitMultiplyAdds
+        let cores = large ? ParallelismConfiguration.threads : 1
         let shape = ProductShape(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k)
         switch (transposeA, transposeB) {
-        case (false, true):     // dOut · Wᵀ: the columns split in fours
-            guard n % 4 == 0 else { return false }
+        case (false, true) where m % 4 == 0 && n % 4 == 0 && k >= 16:
+            // dOut · Wᵀ: dot products along the rows of both; the columns split in fours
             ProductClock.time(shape) {
-                splitting(units: n / 4) { parts in
+                splitting(cores: cores, units: n / 4) { parts in
                     dotProductTiles(a, lda: lda, b, ldb: ldb, c, ldc: ldc, rows: 0..<m,
                                     columns: parts.lowerBound * 4..<parts.upperBound * 4, depth: k)
                 }
             }
-        case (false, false):    // x · W: the columns split in sixteens
-            guard n % 16 == 0 else { return false }
+        case (false, true) where !large && m % 4 == 0 && n % 16 == 0:
+            // Too short for sixteen-lane dot products (the input gradient of a narrow layer):
+            // A · (Bᵀ), with Bᵀ written out as k rows of n.
             ProductClock.time(shape) {
-                splitting(units: n / 16) { parts in
+                withScratch(k * n) { bt in
+                    transpose(b, ld: ldb, rows: n, columns: k, into: bt, ld: n)
+                    rowCombinationTiles(a, rowStride: lda, depthStride: 1, bt, ldb: n, c, ldc: ldc,
+                                        rows: 0..<m, columns: 0..<n, depth: k)
+                }
+            }
+        case (false, false) where m % 4 == 0 && n % 16 == 0:
+            // x · W: rows of W combined; the columns split in sixteens
+            ProductClock.time(shape) {
+                splitting(cores: cores, units: n / 16) { parts in
                     rowCombinationTiles(a, rowStride: lda, depthStride: 1, b, ldb: ldb, c, ldc: ldc, rows: 0..<m,
                                         columns: parts.lowerBound * 16..<parts.upperBound * 16, depth: k)
                 }
             }
-        case (true, false):     // xᵀ · dOut: the rows split in fours
-            guard n % 16 == 0 else { return false }
+        case (false, false) where !large && m % 4 == 0 && k >= 16:
+            // Fewer columns than a strip (a head's forward): dot products of A's rows with B's
+            // columns, written out as rows (zero rows up to a multiple of four), into a padded C.
+            let width = (n + 3) / 4 * 4
             ProductClock.time(shape) {
-                splitting(units: m / 4) { parts in
+                withScratch(width * k + m * width) { scratch in
+                    let bt = scratch, padded = scratch + width * k
+                    transpose(b, ld: ldb, rows: k, columns: n, into: bt, ld: k)
+                    bt.advanced(by: n * k).update(repeating: 0, count: (width - n) * k)
+                    dotProductTiles(a, lda: lda, bt, ldb: k, padded, ldc: width, rows: 0..<m, columns: 0..<width, depth: k)
+                    for i in 0..<m { (c + i * ldc).update(from: padded + i * width, count: n) }
+                }
+            }
+        case (true, false) where m % 4 == 0 && n % 16 == 0:
+            // xᵀ · dOut: the rows split in fours
+            ProductClock.time(shape) {
+                splitting(cores: cores, units: m / 4) { parts in
                     rowCombinationTiles(a, rowStride: 1, depthStride: lda, b, ldb: ldb, c, ldc: ldc,
                                         rows: parts.lowerBound * 4..<parts.upperBound * 4, columns: 0..<n, depth: k,
                                         streamingOutput: streamingOutput)
                 }
             }
-        case (true, true):
+        case (true, false) where !large && m % 16 == 0:
+            // Fewer columns than a strip (a head's weight gradient): Cᵀ = Bᵀ·A, B's columns
+            // (zero ones up to a multiple of four) as the tiles' rows, then Cᵀ transposed. Each
+            // sum is the same chain of fused multiply-adds as C's own (the factors swapped).
+            let width = (n + 3) / 4 * 4
+            ProductClock.time(shape) {
+                withScratch(k * width + width * m) { scratch in
+                    let padded = scratch, ct = scratch + k * width
+                    for p in 0..<k {
+                        (padded + p * width).update(from: b + p * ldb, count: n)
+                        (padded + p * width + n).update(repeating: 0, count: width - n)
+                    }
+                    rowCombinationTiles(padded, rowStride: 1, depthStride: width, a, ldb: lda, ct, ldc: m,
+                                        rows: 0..<width, columns: 0..<m, depth: k)
+                    transpose(ct, ld: m, rows: n, columns: m, into: c, ld: ldc)
+                }
+            }
+        default:
             return false
         }
         return true
     }
 
+    /// `target[j, i] = source[i, j]` for a `rows` × `columns` source.
+    private static func transpose(_ source: UnsafePointer<Float>, ld: Int, rows: Int, columns: Int,
+                                  into target: UnsafeMutablePointer<Float>, ld targetLD: Int) {
+        for i in 0..<rows {
+            for j in 0..<columns { target[j * targetLD + i] = source[i * ld + j] }
+        }
+    }
+
+    private static func withScratch(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        defer { scratch.deallocate() }
+        body(scratch)
+    }
+
     /// `body` on consecutive runs of `0..<units`, one per core (`concurrentParts`, which hands
     /// one part per core to `ProductWorkers`).
-    private static func splitting(units: Int, _ body: (Range<Int>) -> Void) {
+    private static func splitting(cores: Int, units: Int, _ body: (Range<Int>) -> Void) {
         let parts = min(ParallelismConfiguration.threads, units)
         guard parts > 1 else { return body(0..<units) }
         concurrentParts(parts) { part in body(units * part / parts..<units * (part + 1) / parts) }
