@@ -157,6 +157,10 @@ private func rowCombinationBlock(_ a: UnsafePointer<Float>, rowStride: Int, dept
     @inline(__always) func resumed(_ pointer: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
         resumes ? lanes(pointer) : SIMD16<Float>()
     }
+    /// A 64-column tile's sums, streamed past the caches where `streams`.
+    @inline(__always) func finish(_ value: SIMD16<Float>, _ pointer: UnsafeMutablePointer<Float>) {
+        if streams { vae_stream_store16(pointer, value) } else { store(value, pointer) }
+    }
     var j = columns.lowerBound
     while j + 64 <= columns.upperBound {
         var i = rows.lowerBound
@@ -180,21 +184,10 @@ private func rowCombinationBlock(_ a: UnsafePointer<Float>, rowStride: Int, dept
                 row += ldb
                 offset += depthStride
             }
-            if streams {
-                vae_stream_store16(c0, s00); vae_stream_store16(c0 + 16, s01)
-                vae_stream_store16(c0 + 32, s02); vae_stream_store16(c0 + 48, s03)
-                vae_stream_store16(c1, s10); vae_stream_store16(c1 + 16, s11)
-                vae_stream_store16(c1 + 32, s12); vae_stream_store16(c1 + 48, s13)
-                vae_stream_store16(c2, s20); vae_stream_store16(c2 + 16, s21)
-                vae_stream_store16(c2 + 32, s22); vae_stream_store16(c2 + 48, s23)
-                vae_stream_store16(c3, s30); vae_stream_store16(c3 + 16, s31)
-                vae_stream_store16(c3 + 32, s32); vae_stream_store16(c3 + 48, s33)
-            } else {
-                store(s00, c0); store(s01, c0 + 16); store(s02, c0 + 32); store(s03, c0 + 48)
-                store(s10, c1); store(s11, c1 + 16); store(s12, c1 + 32); store(s13, c1 + 48)
-                store(s20, c2); store(s21, c2 + 16); store(s22, c2 + 32); store(s23, c2 + 48)
-                store(s30, c3); store(s31, c3 + 16); store(s32, c3 + 32); store(s33, c3 + 48)
-            }
+            finish(s00, c0); finish(s01, c0 + 16); finish(s02, c0 + 32); finish(s03, c0 + 48)
+            finish(s10, c1); finish(s11, c1 + 16); finish(s12, c1 + 32); finish(s13, c1 + 48)
+            finish(s20, c2); finish(s21, c2 + 16); finish(s22, c2 + 32); finish(s23, c2 + 48)
+            finish(s30, c3); finish(s31, c3 + 16); finish(s32, c3 + 32); finish(s33, c3 + 48)
             i += 4
         }
         j += 64

@@ -43,9 +43,10 @@ public enum DenseProducts {
         ["avx512f", "avx2", "fma", "f16c"].allSatisfy(cpuFlags.contains)
     }
 
-    /// Products of at least this many multiply-adds are split over the cores; smaller ones (the
-    /// heads, small layers) run on the calling thread.
-    public static let splitMultiplyAdds = 1 << 22
+    /// Products with a side narrower than the tiles go through a transposed copy of that
+    /// operand on the calling thread below this many multiply-adds (the heads, a 2-D latent's
+    /// layers); from it on they stay with OpenBLAS, whose threads split them.
+    public static let narrowCopyMultiplyAdds = 1 << 22
 
     /// C = op(A) · op(B) with op as in `BLAS.gemm` (alpha 1, beta 0: C is overwritten).
     ///
@@ -65,32 +66,31 @@ public enum DenseProducts {
     }
 
     /// The product with the AVX-512 tiles; false (and nothing written) where it does not fit
-    /// them (below) or is Aᵀ·Bᵀ. Products of at least `splitMultiplyAdds` are split over the
-    /// cores; smaller ones run on the calling thread, where a hand-off would cost more than
-    /// their work. Each output element is summed on one thread in an order that does not depend
-    /// on the split, so the result is the same on any number of cores.
+    /// them (below) or is Aᵀ·Bᵀ. Products that fit are split over the cores (`ProductWorkers`'
+    /// spinning helpers take a part within microseconds, so even the small ones are split).
+    /// Each output element is summed on one thread in an order that does not depend on the
+    /// split, so the result is the same on any number of cores.
     ///
     /// The tiles take rows in fours and columns in sixteens (fours for A·Bᵀ, whose sums run
     /// sixteen lanes deep). A small product with a side narrower than that (a classifier's
     /// 10 columns, a 2-D latent's 2) goes through a transposed copy of its narrow operand, a
-    /// few thousand values: in OpenBLAS these heads ran at 3–20 GFLOP/s inside the dense step
+    /// few thousand values, on the calling thread: in OpenBLAS these heads ran at 3–20 GFLOP/s inside the dense step
     /// and took about as long as two of its 1024 × 1024 products.
     static func tilesProduct(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                              _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
                              _ c: UnsafeMutablePointer<Float>, ldc: Int, streamingOutput: Bool = false) -> Bool {
-        let large = m * n * k >= splitMultiplyAdds
-        let cores = large ? ParallelismConfiguration.threads : 1
+        let narrowCopyFits = m * n * k < narrowCopyMultiplyAdds
         let shape = ProductShape(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k)
         switch (transposeA, transposeB) {
         case (false, true) where m % 4 == 0 && n % 4 == 0 && k >= 16:
             // dOut · Wᵀ: dot products along the rows of both; the columns split in fours
             ProductClock.time(shape) {
-                splitting(cores: cores, units: n / 4) { parts in
+                splitting(units: n / 4) { parts in
                     dotProductTiles(a, lda: lda, b, ldb: ldb, c, ldc: ldc, rows: 0..<m,
                                     columns: parts.lowerBound * 4..<parts.upperBound * 4, depth: k)
                 }
             }
-        case (false, true) where !large && m % 4 == 0 && n % 16 == 0:
+        case (false, true) where narrowCopyFits && m % 4 == 0 && n % 16 == 0:
             // Too short for sixteen-lane dot products (the input gradient of a narrow layer):
             // A · (Bᵀ), with Bᵀ written out as k rows of n.
             ProductClock.time(shape) {
@@ -103,12 +103,12 @@ public enum DenseProducts {
         case (false, false) where m % 4 == 0 && n % 16 == 0:
             // x · W: rows of W combined; the columns split in sixteens
             ProductClock.time(shape) {
-                splitting(cores: cores, units: n / 16) { parts in
+                splitting(units: n / 16) { parts in
                     rowCombinationTiles(a, rowStride: lda, depthStride: 1, b, ldb: ldb, c, ldc: ldc, rows: 0..<m,
                                         columns: parts.lowerBound * 16..<parts.upperBound * 16, depth: k)
                 }
             }
-        case (false, false) where !large && m % 4 == 0 && k >= 16:
+        case (false, false) where narrowCopyFits && m % 4 == 0 && k >= 16:
             // Fewer columns than a strip (a head's forward): dot products of A's rows with B's
             // columns, written out as rows (zero rows up to a multiple of four), into a padded C.
             let width = (n + 3) / 4 * 4
@@ -124,13 +124,13 @@ public enum DenseProducts {
         case (true, false) where m % 4 == 0 && n % 16 == 0:
             // xᵀ · dOut: the rows split in fours
             ProductClock.time(shape) {
-                splitting(cores: cores, units: m / 4) { parts in
+                splitting(units: m / 4) { parts in
                     rowCombinationTiles(a, rowStride: 1, depthStride: lda, b, ldb: ldb, c, ldc: ldc,
                                         rows: parts.lowerBound * 4..<parts.upperBound * 4, columns: 0..<n, depth: k,
                                         streamingOutput: streamingOutput)
                 }
             }
-        case (true, false) where !large && m % 16 == 0:
+        case (true, false) where narrowCopyFits && m % 16 == 0:
             // Fewer columns than a strip (a head's weight gradient): Cᵀ = Bᵀ·A, B's columns
             // (zero ones up to a multiple of four) as the tiles' rows, then Cᵀ transposed. Each
             // sum is the same chain of fused multiply-adds as C's own (the factors swapped).
@@ -169,7 +169,7 @@ public enum DenseProducts {
 
     /// `body` on consecutive runs of `0..<units`, one per core (`concurrentParts`, which hands
     /// one part per core to `ProductWorkers`).
-    private static func splitting(cores: Int, units: Int, _ body: (Range<Int>) -> Void) {
+    private static func splitting(units: Int, _ body: (Range<Int>) -> Void) {
         let parts = min(ParallelismConfiguration.threads, units)
         guard parts > 1 else { return body(0..<units) }
         concurrentParts(parts) { part in body(units * part / parts..<units * (part + 1) / parts) }
